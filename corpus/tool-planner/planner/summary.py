@@ -28,7 +28,7 @@ def render_summary(rows: list[tuple[str, str, str, int]]) -> str:
     total = 0
     for step_id, action, outcome, cost in rows:
         line = f"[{step_id}] {action}: {outcome} ({format_cents(cost)})"
-        text += truncate(line, SUMMARY_WIDTH) + "\n"
+        text = text + truncate(line, SUMMARY_WIDTH) + "\n"
         total += cost
     text += f"{len(rows)} step(s), total {format_cents(total)}"
     return text
