@@ -7,7 +7,7 @@ from cleaner.coerce import infer_kind, is_missing, parse_float
 from cleaner.dedupe import unique_in_order
 from cleaner.outliers import iqr_outliers
 
-ACTION_ORDER: tuple[str, ...] = ("drop_column", "dedupe", "canonicalize", "impute", "clip_outliers")
+ACTION_ORDER: tuple[str, ...] = ("drop_column", "dedupe", "canonicalize", "clip_outliers", "impute")
 
 
 @dataclass(frozen=True)
