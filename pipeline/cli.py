@@ -1,0 +1,132 @@
+"""`crucible` command line: argument parsing and exit codes; the work happens elsewhere."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from pipeline import __version__
+from pipeline.errors import BadInput, CrucibleError
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_REJECTED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and exit 2 like every other bad input."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise BadInput(f"{self.prog}: {message} (see --help)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="crucible", description="Gate self-modifying agent code with formal checks.")
+    parser.add_argument("--version", action="version", version=f"crucible {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    gate = commands.add_parser("gate", help="judge one unified diff against a project")
+    gate.add_argument("--project", required=True, type=Path, help="the target project directory")
+    gate.add_argument("--patch", required=True, type=Path, help="a unified diff, paths relative to the project")
+    gate.add_argument("--report-dir", type=Path, help="where the verdict goes (default: a new directory under ~/.local/state/crucible/reports)")
+    gate.add_argument("--all-gates", action="store_true", help="run every gate even after a rejection (auditing)")
+    gate.add_argument("--allow-weak-isolation", action="store_true", help="run tests with resource limits alone when namespaces are unavailable")
+    gate.set_defaults(handler=_gate)
+
+    kernel = commands.add_parser("kernel", help="pin or check the safety kernel digest")
+    kernel_commands = kernel.add_subparsers(dest="kernel_command", required=True, parser_class=_Parser)
+    for name, handler, text in (("lock", _kernel_lock, "write crucible.lock"), ("verify", _kernel_verify, "check the tree against crucible.lock")):
+        sub = kernel_commands.add_parser(name, help=text)
+        sub.add_argument("--project", required=True, type=Path)
+        sub.set_defaults(handler=handler)
+
+    report = commands.add_parser("report", help="summarise a report directory")
+    report.add_argument("report_dir", type=Path)
+    report.set_defaults(handler=_report)
+    show = commands.add_parser("show", help="one candidate's diff and evidence")
+    show.add_argument("report_dir", type=Path)
+    show.add_argument("candidate")
+    show.set_defaults(handler=_show)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    out, err = stdout or sys.stdout, stderr or sys.stderr
+    try:
+        args = _parser().parse_args(argv)
+        handler: Callable[[argparse.Namespace, TextIO], int] = args.handler
+        return handler(args, out)
+    except CrucibleError as exc:
+        print(f"crucible: {exc}", file=err)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("crucible: interrupted", file=err)
+        return 130
+    except Exception as exc:  # the last line of defence: one line, details in a log file
+        log = _crash_log(exc)
+        print(f"crucible: internal error: {type(exc).__name__}: {exc} (details: {log})", file=err)
+        return EXIT_INTERNAL
+
+
+def _crash_log(exc: BaseException) -> Path:
+    state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "crucible"
+    state.mkdir(parents=True, exist_ok=True)
+    path = state / "crash.log"
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(f"--- {datetime.now(UTC).isoformat()}\n{''.join(traceback.format_exception(exc))}\n")
+    return path
+
+
+def default_report_dir(project: Path, kind: str) -> Path:
+    state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    return state / "crucible" / "reports" / f"{project.resolve().name}-{kind}-{stamp}"
+
+
+def _gate(args: argparse.Namespace, out: TextIO) -> int:
+    from pipeline.commands.gate import run_gate_command
+
+    return run_gate_command(args, out)
+
+
+def _kernel_lock(args: argparse.Namespace, out: TextIO) -> int:
+    from pipeline.config import load_config
+    from verifiers.kernel import load_kernel, write_lock
+
+    config = load_config(args.project.resolve())
+    digest = write_lock(config, load_kernel(config))
+    print(f"locked {len(digest.entries)} protected item(s): {digest.value}", file=out)
+    return EXIT_OK
+
+
+def _kernel_verify(args: argparse.Namespace, out: TextIO) -> int:
+    from pipeline.config import load_config
+    from pipeline.errors import IntegrityError
+    from verifiers.kernel import load_kernel, verify_lock
+
+    config = load_config(args.project.resolve())
+    try:
+        digest = verify_lock(config, load_kernel(config))
+    except IntegrityError as exc:
+        print(f"crucible: {exc}", file=out)
+        return EXIT_REJECTED
+    print(f"ok: tree matches crucible.lock ({digest.value})", file=out)
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace, out: TextIO) -> int:
+    from pipeline.commands.inspect import print_report
+
+    return print_report(args.report_dir, out)
+
+
+def _show(args: argparse.Namespace, out: TextIO) -> int:
+    from pipeline.commands.inspect import print_candidate
+
+    return print_candidate(args.report_dir, args.candidate, out)

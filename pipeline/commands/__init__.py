@@ -1,0 +1,1 @@
+"""One module per CLI command that does more than a few lines of work."""

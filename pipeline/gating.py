@@ -1,0 +1,87 @@
+"""Judging one candidate: load and lock-check the target, build private copies, run the gates,
+let the admission rule decide, and record the verdict."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pipeline.config import CrucibleConfig, load_config
+from pipeline.patch import Patch, apply_patch
+from pipeline.report.records import CandidateRecord
+from pipeline.workspace import workspace
+from verifiers.admit import Decision, admit
+from verifiers.base import Budgets, GateContext, Isolation, Variant
+from verifiers.kernel import KernelDigest, KernelSpec, load_kernel, verify_lock
+from verifiers.registry import GATE_NAMES, GATES
+from verifiers.runner import GateObserver, run_gates
+from verifiers.tree import copy_tree
+
+__all__ = ["GateOptions", "Target", "candidate_id", "gate_patch", "load_target"]
+
+
+@dataclass(frozen=True)
+class GateOptions:
+    all_gates: bool = False
+    isolation: Isolation = Isolation.STRICT
+    budgets: Budgets = field(default_factory=Budgets)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A project whose config and kernel parse and whose tree matches its lock."""
+
+    config: CrucibleConfig
+    kernel: KernelSpec
+    digest: KernelDigest
+
+
+def load_target(project: Path) -> Target:
+    """BadInput (exit 2) for a bad config or kernel spec; IntegrityError (exit 3) off the lock."""
+    config = load_config(project.resolve())
+    kernel = load_kernel(config)
+    return Target(config, kernel, verify_lock(config, kernel))
+
+
+def candidate_id(diff: str) -> str:
+    return "c-" + hashlib.sha256(diff.encode()).hexdigest()[:12]
+
+
+def gate_patch(
+    target: Target,
+    patch: Patch,
+    options: GateOptions,
+    *,
+    proposer: str = "patch",
+    parent: str | None = None,
+    observer: GateObserver | None = None,
+) -> CandidateRecord:
+    """Apply `patch` to a private copy and judge it. BadInput if it does not apply."""
+    started = time.perf_counter()
+    with workspace() as scratch:
+        original = copy_tree(target.config.root, scratch / "original")
+        variant_root = copy_tree(target.config.root, scratch / "variant")
+        changes = apply_patch(patch, variant_root)
+        (scratch / "gates").mkdir()
+        ctx = GateContext(
+            config=target.config, kernel=target.kernel,
+            variant=Variant(original, variant_root, changes, patch.text),
+            scratch=scratch / "gates", budgets=options.budgets, isolation=options.isolation,
+        )
+        results = run_gates(ctx, GATES, all_gates=options.all_gates, observer=observer)
+    decision = admit(results, GATE_NAMES)
+    return _record(target, patch, decision, proposer, parent, time.perf_counter() - started)
+
+
+def _record(
+    target: Target, patch: Patch, decision: Decision, proposer: str, parent: str | None, seconds: float
+) -> CandidateRecord:
+    return CandidateRecord(
+        id=candidate_id(patch.text), parent=parent, proposer=proposer, edits=(), diff=patch.text,
+        gates=decision.results, admitted=decision.admitted, summary=decision.reason,
+        speedup=decision.speedup, project=str(target.config.root), kernel_digest=target.digest.value,
+        created=datetime.now(UTC).isoformat(timespec="seconds"), seconds=round(seconds, 3),
+    )

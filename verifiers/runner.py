@@ -1,0 +1,95 @@
+"""Runs gates in order: times each, turns escapes into `error`, and checks nothing was touched."""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from verifiers.admit import accepts
+from verifiers.base import Evidence, Gate, GateContext, GateResult, Outcome, SkipReason
+from verifiers.kernel import compute_digest
+from verifiers.tree import hash_tree
+
+__all__ = ["GateObserver", "run_gates"]
+
+GateObserver = Callable[[str, GateResult | None], None]
+"""Told `(gate, None)` when a gate starts and `(gate, result)` when it ends."""
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    original: dict[str, str]
+    variant: dict[str, str]
+    kernel: str
+
+    @staticmethod
+    def take(ctx: GateContext) -> _Snapshot:
+        kernel = compute_digest(ctx.variant.root, ctx.config, ctx.kernel).value
+        return _Snapshot(hash_tree(ctx.variant.original_root), hash_tree(ctx.variant.root), kernel)
+
+    def drift(self, after: _Snapshot) -> list[str]:
+        found = []
+        for label, before_tree, after_tree in (
+            ("original copy", self.original, after.original),
+            ("variant copy", self.variant, after.variant),
+        ):
+            changed = sorted(k for k in before_tree.keys() | after_tree.keys() if before_tree.get(k) != after_tree.get(k))
+            found.extend(f"{label}: {path}" for path in changed)
+        if self.kernel != after.kernel:
+            found.append("kernel digest of the variant")
+        return found
+
+
+def run_gates(
+    ctx: GateContext,
+    gates: Sequence[Gate],
+    *,
+    all_gates: bool = False,
+    observer: GateObserver | None = None,
+) -> tuple[GateResult, ...]:
+    """Every gate's result, in order. After the first rejection the rest are `skipped`
+    (not run), unless `all_gates` asks for a full audit."""
+    results: list[GateResult] = []
+    rejected_by: str | None = None
+    for gate in gates:
+        if rejected_by is not None and not all_gates:
+            results.append(_not_run(gate, rejected_by))
+            continue
+        if observer is not None:
+            observer(gate.NAME, None)
+        result = _run_one(gate, ctx)
+        results.append(result)
+        if observer is not None:
+            observer(gate.NAME, result)
+        if not accepts(result):
+            rejected_by = rejected_by or gate.NAME
+    return tuple(results)
+
+
+def _not_run(gate: Gate, rejected_by: str) -> GateResult:
+    return GateResult(
+        gate.NAME, Outcome.SKIPPED, f"not run: rejected earlier by {rejected_by}",
+        skip_reason=SkipReason.NOT_RUN,
+    )
+
+
+def _run_one(gate: Gate, ctx: GateContext) -> GateResult:
+    started = time.perf_counter()
+    before = _Snapshot.take(ctx)
+    try:
+        result = gate.check(ctx)
+    except Exception as exc:  # a gate must not bring the pipeline down: its escape is `error`
+        trace = "".join(traceback.format_exception(exc))[-4000:]
+        result = GateResult(
+            gate.NAME, Outcome.ERROR, f"gate crashed: {type(exc).__name__}: {exc}",
+            (Evidence(f"{type(exc).__name__}: {exc}", excerpt=trace),),
+        )
+    drift = before.drift(_Snapshot.take(ctx))
+    if drift:
+        result = GateResult(
+            gate.NAME, Outcome.ERROR, "the workspace changed while the gate ran",
+            tuple(Evidence(f"changed: {item}") for item in drift[:20]),
+        )
+    return result.timed(time.perf_counter() - started)

@@ -1,0 +1,223 @@
+"""The one way variant code runs: bubblewrap namespaces, a read-only world, limits, a clean env.
+
+Inside the sandbox the only writable place is the private copy it was given (plus an empty
+/tmp); the user's tree, home and secrets are not mounted at all; there is no network (an empty
+network namespace); the process tree has its own PID namespace and dies with Crucible; and CPU,
+memory, file size and process count are limited. When Crucible runs as root the code inside is
+dropped to the `nobody` user with no_new_privs, so the process limit counts only its processes.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import resource
+import shutil
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from verifiers.base import Isolation
+from verifiers.toolrun import ToolResult, run_tool
+
+__all__ = ["SandboxLimits", "SandboxResult", "SandboxUnavailable", "run_sandboxed", "sandbox_problem"]
+
+SANDBOX_UID: Final = 65534  # nobody
+SYSTEM_DIRS: Final = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+ETC_FILES: Final = (
+    "/etc/alternatives", "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime",
+    "/etc/passwd", "/etc/group", "/etc/nsswitch.conf", "/etc/hosts", "/etc/mime.types",
+)
+# Runs first inside the namespaces: lose root, forbid privilege gain, cap processes, then exec.
+_LAUNCHER: Final = """
+import ctypes, os, resource, sys
+uid, nproc = int(sys.argv[1]), int(sys.argv[2])
+ctypes.CDLL(None, use_errno=True).prctl(38, 1, 0, 0, 0)
+if os.getuid() == 0 and uid:
+    os.setgroups([]); os.setresgid(uid, uid, uid); os.setresuid(uid, uid, uid)
+if nproc:
+    resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+os.execvp(sys.argv[3], sys.argv[3:])
+"""
+
+
+class SandboxUnavailable(Exception):
+    """The machine cannot provide the isolation the user asked for."""
+
+
+@dataclass(frozen=True)
+class SandboxLimits:
+    wall_seconds: float
+    cpu_seconds: int
+    memory_bytes: int
+    file_bytes: int
+    processes: int
+
+
+@dataclass(frozen=True)
+class SandboxResult:
+    tool: ToolResult
+    isolation: str  # what actually isolated the run, for the verdict
+
+    @property
+    def killed_by(self) -> int | None:
+        code = self.tool.returncode
+        return -code if code is not None and code < 0 else None
+
+
+def sandbox_problem() -> str | None:
+    """Why strict isolation is unavailable here, or None when bubblewrap works."""
+    return _probe()
+
+
+@functools.cache
+def _probe() -> str | None:
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
+        return "bubblewrap (bwrap) is not installed"
+    with tempfile.TemporaryDirectory(prefix="crucible-probe-") as scratch:
+        probe = run_tool(
+            [bwrap, *_namespace_args(), *_mount_args(Path(scratch)), "true"],
+            cwd=Path("/"), timeout=20,
+        )
+    if probe.returncode != 0:
+        return f"bubblewrap cannot create namespaces here: {probe.excerpt(300)}"
+    return None
+
+
+def run_sandboxed(
+    argv: Sequence[str],
+    *,
+    workdir: Path,
+    limits: SandboxLimits,
+    isolation: Isolation,
+    env: Mapping[str, str] | None = None,
+    readonly: Sequence[Path] = (),
+) -> SandboxResult:
+    """Run `argv` in `workdir` (the only writable place) under `limits`.
+
+    Raises SandboxUnavailable when namespaces are impossible and weak isolation was not allowed.
+    """
+    problem = sandbox_problem()
+    if problem is not None and isolation is Isolation.STRICT:
+        raise SandboxUnavailable(problem)
+    environment = _environment(workdir, env)
+    drop_root = os.geteuid() == 0 and problem is None
+    if drop_root:
+        _hand_over(workdir)
+    nproc = limits.processes if drop_root else _own_process_count() + limits.processes
+    launcher = [sys.executable, "-I", "-S", "-c", _LAUNCHER, str(SANDBOX_UID if drop_root else 0), str(nproc)]
+    if problem is None:
+        bwrap = shutil.which("bwrap")
+        assert bwrap is not None
+        command = [
+            bwrap, *_namespace_args(), *_mount_args(workdir, readonly), "--clearenv",
+            *[arg for key, value in environment.items() for arg in ("--setenv", key, value)],
+            "--chdir", str(workdir), *launcher, *argv,
+        ]
+        label = "bubblewrap: pid/net/ipc/uts namespaces, read-only system, private copy writable"
+        run_env: Mapping[str, str] = {"PATH": "/usr/bin:/bin"}
+    else:
+        command = [*launcher, *argv]
+        label = f"WEAK (allowed by the user): resource limits and clean environment only; {problem}"
+        run_env = environment
+    result = run_tool(
+        command, cwd=workdir, timeout=limits.wall_seconds, env=run_env,
+        preexec=functools.partial(_apply_limits, limits),
+    )
+    return SandboxResult(result, label)
+
+
+def _namespace_args() -> list[str]:
+    user = [] if os.geteuid() == 0 else ["--unshare-user"]
+    return [
+        *user, "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+        "--unshare-cgroup-try", "--die-with-parent", "--new-session",
+    ]
+
+
+def _mount_args(workdir: Path, readonly: Sequence[Path] = ()) -> list[str]:
+    args = ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    made: set[str] = {"/", "/tmp", "/proc", "/dev"}
+    for system in SYSTEM_DIRS:
+        path = Path(system)
+        if path.is_symlink():
+            args += ["--symlink", os.readlink(path), system]
+        elif path.is_dir():
+            args += _bind(path, made, "--ro-bind")
+    python = {Path(sys.prefix), Path(sys.base_prefix), *_crucible_packages()}
+    for path in sorted({*python, *readonly, *(Path(p) for p in ETC_FILES)}):
+        if path.exists() and not _covered(path, SYSTEM_DIRS) and path != workdir:
+            args += _bind(path.resolve() if path.is_symlink() else path, made, "--ro-bind", at=path)
+    args += _bind(workdir, made, "--bind")
+    return args
+
+
+def _crucible_packages() -> list[Path]:
+    """Crucible's own packages, so sandboxed workers can import them (read-only)."""
+    import pipeline
+    import verifiers
+
+    return [Path(module.__file__).parent for module in (pipeline, verifiers) if module.__file__]
+
+
+def _covered(path: Path, roots: Sequence[str]) -> bool:
+    return any(path == Path(root) or Path(root) in path.parents for root in roots)
+
+
+def _bind(source: Path, made: set[str], how: str, at: Path | None = None) -> list[str]:
+    """Bind `source` at `at`, first creating its parents world-readable (bwrap makes them 0700)."""
+    target = at or source
+    args: list[str] = []
+    for parent in reversed(target.parents):
+        if str(parent) not in made:
+            made.add(str(parent))
+            args += ["--perms", "0755", "--dir", str(parent)]
+    made.add(str(target))
+    return args + [how, str(source), str(target)]
+
+
+def _environment(workdir: Path, extra: Mapping[str, str] | None) -> dict[str, str]:
+    env = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
+        "HOME": str(workdir),
+        "TMPDIR": "/tmp",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "PYTHONHASHSEED": "0",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONNOUSERSITE": "1",
+    }
+    env.update(extra or {})
+    return env
+
+
+def _hand_over(workdir: Path) -> None:
+    """Make the private copy writable by the sandbox user, and nothing else."""
+    for directory, _dirs, files in os.walk(workdir):
+        os.chown(directory, SANDBOX_UID, SANDBOX_UID)
+        for name in files:
+            os.chown(os.path.join(directory, name), SANDBOX_UID, SANDBOX_UID, follow_symlinks=False)
+
+
+def _own_process_count() -> int:
+    uid = os.getuid()
+    count = 0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                count += entry.stat().st_uid == uid
+            except OSError:
+                pass
+    return count
+
+
+def _apply_limits(limits: SandboxLimits) -> None:
+    """In the child before exec: limits every process of the sandbox inherits."""
+    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds))
+    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
