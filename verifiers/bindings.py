@@ -11,7 +11,7 @@ from typing import Final
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import FullRepoManager, FullyQualifiedNameProvider, PositionProvider
+from libcst.metadata import FullRepoManager, FullyQualifiedNameProvider, PositionProvider, QualifiedNameSource
 
 __all__ = ["Finding", "ProtectedNames", "find_violations"]
 
@@ -143,6 +143,13 @@ class _Resolver(cst.CSTVisitor):
         if "sys.modules.get" in callee and first:
             return {first}
         return set()
+
+    def opaque(self, node: cst.BaseExpression) -> bool:
+        """True for objects whose identity Crucible cannot know: parameters, locals, results."""
+        return not any(
+            q.source is not QualifiedNameSource.LOCAL
+            for q in self.get_metadata(FullyQualifiedNameProvider, node, set())
+        ) and not (isinstance(node, cst.Name) and node.value in self.names.aliases)
 
     def is_protected(self, node: cst.BaseExpression) -> str | None:
         return next((n for n in sorted(self.meanings(node)) if self.protected.protects(n)), None)
@@ -281,7 +288,7 @@ class _Visitor(_Resolver):
         hit = self.is_protected(target) or self.is_protected(target.value)
         if hit is not None:
             self.report("rebinding", statement, f"writes {target.attr.value} on protected {hit}")
-        elif target.attr.value in self.protected.leaf_names and not self.meanings(target.value):
+        elif target.attr.value in self.protected.leaf_names and self.opaque(target.value):
             self.report(
                 "rebinding", statement,
                 f"writes attribute {target.attr.value} (named like a protected symbol) on an object "
@@ -321,9 +328,7 @@ class _Visitor(_Resolver):
             hit = next((n for n in sorted(self.meanings(target)) if self.protected.protects(f"{n}.{name}")), None)
         if hit is not None:
             self.report("rebinding", node, f"sets an attribute on protected {hit}")
-        elif name is None and not self.meanings(target):
-            return  # setattr(obj, computed, …) on an ordinary object: policy's business
-        elif name in self.protected.leaf_names and not self.meanings(target):
+        elif name in self.protected.leaf_names and self.opaque(target):
             self.report("rebinding", node, f"sets attribute {name} (named like a protected symbol) on an unresolved object")
 
     def _check_loader(self, node: cst.Call, loader: str) -> None:
