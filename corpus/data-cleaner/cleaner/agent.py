@@ -96,7 +96,9 @@ class DataCleaningAgent:
             quality=score,
             grade=grade(score),
             steps=[s.describe() for s in plan],
-            columns=[(p.name, p.kind, p.missing) for p in profiles],
+            columns=[
+                (p.name, p.kind, p.missing, "" if p.low is None else f"{p.low:g} .. {p.high:g}") for p in profiles
+            ],
         )
         if self.config.summary_by is not None:
             key, value = self.config.summary_by

@@ -24,9 +24,12 @@ def iqr_bounds(values: list[float], factor: float = 1.5) -> tuple[float, float]:
 
 
 def value_range(values: list[float]) -> tuple[float, float]:
-    """Smallest and largest value of a non-empty list."""
-    low = sorted(values)[0]
-    high = sorted(values)[-1]
+    """Smallest and largest value, ignoring NaN gaps; ValueError if no value is left."""
+    present = [v for v in values if not math.isnan(v)]
+    if not present:
+        raise ValueError("value_range() of an empty column")
+    low = sorted(present)[0]
+    high = sorted(present)[-1]
     return low, high
 
 

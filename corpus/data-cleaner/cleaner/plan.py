@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from cleaner import settings
 from cleaner.coerce import infer_kind, is_missing, parse_float
 from cleaner.dedupe import unique_in_order
-from cleaner.outliers import iqr_outliers
+from cleaner.outliers import iqr_outliers, value_range
 
 ACTION_ORDER: tuple[str, ...] = ("drop_column", "dedupe", "canonicalize", "clip_outliers", "impute")
 
@@ -18,6 +18,8 @@ class ColumnProfile:
     missing: int
     distinct: int
     outliers: int = 0
+    low: float | None = None
+    high: float | None = None
 
 
 @dataclass(frozen=True)
@@ -34,18 +36,13 @@ class PlanStep:
 def profile_column(name: str, values: list[str]) -> ColumnProfile:
     kind = infer_kind(values)
     present = [v for v in values if not is_missing(v)]
-    outliers = 0
-    if kind in ("int", "float"):
-        numbers = [x for x in (parse_float(v) for v in present) if x is not None]
+    profile = ColumnProfile(name, kind, len(values), len(values) - len(present), len(unique_in_order(present)))
+    numbers = [x for x in (parse_float(v) for v in present) if x is not None]
+    if kind in ("int", "float") and numbers:
+        low, high = value_range(numbers)
         outliers = len(iqr_outliers(numbers, settings.OUTLIER_IQR_FACTOR))
-    return ColumnProfile(
-        name=name,
-        kind=kind,
-        total=len(values),
-        missing=len(values) - len(present),
-        distinct=len(unique_in_order(present)),
-        outliers=outliers,
-    )
+        profile = ColumnProfile(profile.name, kind, profile.total, profile.missing, profile.distinct, outliers, low, high)
+    return profile
 
 
 def imputation_strategy(kind: str, missing: int, total: int) -> str:

@@ -53,7 +53,7 @@ class CleaningSummary:
     quality: float
     grade: str
     steps: list[str] = field(default_factory=list)
-    columns: list[tuple[str, str, int]] = field(default_factory=list)  # name, kind, missing
+    columns: list[tuple[str, str, int, str]] = field(default_factory=list)  # name, kind, missing, range
     group_headers: list[str] = field(default_factory=list)
     groups: list[list[str]] = field(default_factory=list)
 
@@ -70,8 +70,8 @@ def build_report(summary: CleaningSummary) -> str:
         "",
     ]
     table = render_table(
-        ["column", "kind", "missing"],
-        [[name, kind, str(missing)] for name, kind, missing in summary.columns],
+        ["column", "kind", "missing", "range"],
+        [[name, kind, str(missing), span] for name, kind, missing, span in summary.columns],
     )
     if summary.groups:
         table += "\n" + render_table(summary.group_headers, summary.groups)

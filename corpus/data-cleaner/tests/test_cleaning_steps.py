@@ -39,6 +39,9 @@ def test_quantiles_and_fences() -> None:
 
 def test_value_range() -> None:
     assert value_range([3.5, -1.0, 7.25, 0.0]) == (-1.0, 7.25)
+    assert value_range([float("nan"), 2.0]) == (2.0, 2.0)
+    with pytest.raises(ValueError):
+        value_range([])
 
 
 def test_zscore_outliers() -> None:

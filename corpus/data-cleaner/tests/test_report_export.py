@@ -16,11 +16,11 @@ def test_render_table_aligns_numbers_right() -> None:
 
 
 def test_build_report_lists_steps() -> None:
-    summary = CleaningSummary(10, 8, 1, 1, 0.7, "C", ["dedupe on all rows"], [("id", "int", 0)])
+    summary = CleaningSummary(10, 8, 1, 1, 0.7, "C", ["dedupe on all rows"], [("id", "int", 0, "1 .. 10")])
     report = build_report(summary)
     assert "quality score:      0.700 (C)" in report
     assert "1. dedupe on all rows" in report
-    assert "id     | int  |       0" in report
+    assert "id     | int  |       0 | 1 .. 10" in report
 
 
 def test_quote_field() -> None:
