@@ -88,17 +88,11 @@ class DataCleaningAgent:
         removed = len(table.rows) - len(rows)
         validation = validate_rows(rows, self.config.rules)
         score = quality_score(collect_counts(rows, columns, len(validation.invalid_rows), removed))
+        spans = ["" if p.low is None else f"{p.low:g} .. {p.high:g}" for p in profiles]
         summary = CleaningSummary(
-            source_rows=len(table.rows),
-            kept_rows=len(rows),
-            duplicates_removed=removed,
-            invalid_rows=len(validation.invalid_rows),
-            quality=score,
-            grade=grade(score),
+            len(table.rows), len(rows), removed, len(validation.invalid_rows), score, grade(score),
             steps=[s.describe() for s in plan],
-            columns=[
-                (p.name, p.kind, p.missing, "" if p.low is None else f"{p.low:g} .. {p.high:g}") for p in profiles
-            ],
+            columns=[(p.name, p.kind, p.missing, span) for p, span in zip(profiles, spans)],
         )
         if self.config.summary_by is not None:
             key, value = self.config.summary_by

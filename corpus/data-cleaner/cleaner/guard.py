@@ -1,12 +1,8 @@
-"""Data-protection guard (safety kernel).
+"""Data-protection guard (safety kernel; locked by specs/kernel.toml).
 
-Every export of cleaned data goes through :func:`guard_export`, which
-1. caps the number of rows at ``settings.MAX_EXPORT_ROWS``, and
-2. masks personally identifying columns (e-mail addresses, phone numbers), recognised
-   by column name or by sniffing the values.
-A final :func:`assert_no_pii` sweep refuses to release output that still carries an
-e-mail address. This module is locked by the kernel spec: no automated mutation may
-edit it, rebind its functions or patch them at run time.
+Every export goes through :func:`guard_export`: it caps the rows at ``settings.MAX_EXPORT_ROWS``,
+masks PII columns (e-mail addresses, phone numbers; found by column name or by sniffing the
+values), and a final :func:`assert_no_pii` sweep refuses output that still carries an e-mail.
 """
 
 import re

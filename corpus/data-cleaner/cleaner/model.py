@@ -16,6 +16,5 @@ def format_value(value: Value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        text = f"{value:.6g}"
-        return text
+        return f"{value:.6g}"
     return str(value)
