@@ -1,6 +1,6 @@
 """The analysis step: profile the columns and decide which cleaning operations to apply."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cleaner import settings
 from cleaner.coerce import infer_kind, is_missing, parse_float
@@ -40,8 +40,7 @@ def profile_column(name: str, values: list[str]) -> ColumnProfile:
     numbers = [x for x in (parse_float(v) for v in present) if x is not None]
     if kind in ("int", "float") and numbers:
         low, high = value_range(numbers)
-        outliers = len(iqr_outliers(numbers, settings.OUTLIER_IQR_FACTOR))
-        profile = ColumnProfile(profile.name, kind, profile.total, profile.missing, profile.distinct, outliers, low, high)
+        profile = replace(profile, outliers=len(iqr_outliers(numbers, settings.OUTLIER_IQR_FACTOR)), low=low, high=high)
     return profile
 
 
