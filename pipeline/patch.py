@@ -69,7 +69,10 @@ def parse_patch(text: str, *, source: str = "patch") -> Patch:
         raise BadInput(f"{source}: patch is empty")
     if "\x00" in text:
         raise BadInput(f"{source}: patch contains NUL bytes (binary patches are refused)")
-    parser = _Parser(text.split("\n"), source)
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()  # the empty tail after the last newline is not a (blank context) line
+    parser = _Parser(lines, source)
     files = parser.parse()
     if not files:
         raise BadInput(f"{source}: not a unified diff (no '--- a/…' / '+++ b/…' file headers found)")
@@ -80,6 +83,12 @@ def parse_patch(text: str, *, source: str = "patch") -> Patch:
         if repeated:
             raise BadInput(f"{source}: {sorted(repeated)[0]} appears in more than one file section")
         seen |= touched
+    written = {file.new_path for file in files if file.new_path is not None}
+    for path in sorted(written):
+        parents = {"/".join(path.split("/")[:n]) for n in range(1, path.count("/") + 1)}
+        clash = sorted(parents & written)
+        if clash:
+            raise BadInput(f"{source}: {path} needs {clash[0]} to be a directory, but the patch writes it as a file")
     return Patch(text, tuple(files))
 
 
@@ -102,6 +111,8 @@ class _Parser:
                 files.append(self._plain_section())
             elif line.startswith(("GIT binary patch", "Binary files ")):
                 raise self.fail("binary patches are refused")
+            elif line.startswith("@@ -"):  # git apply refuses it too; skipping it would drop a change
+                raise self.fail("hunk outside a file section (no '--- a/…' / '+++ b/…' before it)")
             else:
                 self.i += 1  # commit message, `diff -u` command line, trailing text
         return files
@@ -111,10 +122,7 @@ class _Parser:
         return self.lines[index] if index < len(self.lines) else ""
 
     def _git_section(self) -> FilePatch:
-        match = _GIT_HEADER.match(self.lines[self.i])
-        # Unquoted paths with spaces do not split cleanly; the ---/+++ lines then name them.
-        old = _strip_prefix(_unquote(match.group(1)), "a/") if match else None
-        new = _strip_prefix(_unquote(match.group(2)), "b/") if match else None
+        old, new = _git_header_paths(self.lines[self.i])
         self.i += 1
         new_file = deleted = False
         while self.i < len(self.lines):
@@ -129,9 +137,12 @@ class _Parser:
             elif line.startswith(("deleted file mode ", "old mode ")):
                 self._check_mode(line.rsplit(" ", 1)[1], old)
                 deleted = deleted or line.startswith("deleted file mode ")
-            elif line.startswith(("rename from ", "copy from ")):
+            elif line.startswith(("copy from ", "copy to ")):
+                # Applied like a rename it would delete the source; write the new file in full.
+                raise self.fail(f"copy patches (git diff -C) are refused: {line[:60]!r}")
+            elif line.startswith("rename from "):
                 old = _unquote(line.split(" ", 2)[2])
-            elif line.startswith(("rename to ", "copy to ")):
+            elif line.startswith("rename to "):
                 new = _unquote(line.split(" ", 2)[2])
             elif line and not line.startswith(_IGNORED_HEADERS):
                 raise self.fail(f"unexpected line in the header of {new}: {line[:60]!r}")
@@ -139,6 +150,9 @@ class _Parser:
         hunks: tuple[Hunk, ...] = ()
         if self.i < len(self.lines) and self.lines[self.i].startswith("--- "):
             header_old, header_new = self._file_headers()
+            for named, header in ((old, header_old), (new, header_new)):
+                if named is not None and header is not None and named != header:  # git apply refuses too
+                    raise self.fail(f"file names disagree: {named!r} in the git header, {header!r} in ---/+++")
             old, new = header_old or old, header_new or new
             hunks = self._hunks()
         return self._file(None if new_file else old, None if deleted else new, hunks)
@@ -219,6 +233,20 @@ class _Parser:
         return safe
 
 
+def _git_header_paths(line: str) -> tuple[str | None, str | None]:
+    """The two names of a `diff --git` line. Unquoted names with spaces do not split on
+    whitespace; like git, take `a/NAME b/NAME` with the same NAME twice, else leave them to
+    the ---/+++ or rename lines."""
+    match = _GIT_HEADER.match(line)
+    if match:
+        return _strip_prefix(_unquote(match.group(1)), "a/"), _strip_prefix(_unquote(match.group(2)), "b/")
+    rest = line[len("diff --git "):]
+    half = len(rest) // 2
+    if len(rest) % 2 and rest[half] == " " and rest.startswith("a/") and rest[half + 1:] == "b/" + rest[2:half]:
+        return rest[2:half], rest[2:half]
+    return None, None
+
+
 def _strip_prefix(path: str, prefix: str) -> str:
     return path[len(prefix):] if path.startswith(prefix) else path
 
@@ -227,7 +255,7 @@ def _unquote(text: str) -> str:
     """git quotes unusual paths C-style: "a/tab\\there"."""
     if not (len(text) >= 2 and text[0] == text[-1] == '"'):
         return text
-    raw = text[1:-1].encode("latin-1", errors="backslashreplace").decode("unicode_escape")
+    raw = text[1:-1].encode("utf-8").decode("unicode_escape")  # raw UTF-8 reads as latin-1 here
     return raw.encode("latin-1", errors="ignore").decode("utf-8", errors="replace")
 
 
@@ -273,7 +301,7 @@ def _new_content(file: FilePatch, root: Path) -> bytes | None:
         text = source.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
         raise BadInput(f"{file.old_path}: not UTF-8 text; only text files can be patched") from None
-    lines = text.split("\n")
+    lines = text.split("\n") if text else []  # an empty file has no lines, not one empty one
     ends_with_newline = text.endswith("\n")
     if ends_with_newline:
         lines.pop()
