@@ -54,14 +54,47 @@ def _suite_statements(suite: cst.BaseSuite) -> Iterator[cst.CSTNode]:
 
 def _binds(statement: cst.CSTNode, name: str) -> bool:
     if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-        return statement.name.value == name
+        return statement.name.value == name or _rebinds_inside(statement.decorators, name)
+    if isinstance(statement, _COMPOUND):
+        header = [c for c in statement.children if not isinstance(c, (cst.BaseSuite, cst.Else, cst.Finally, cst.ExceptHandler, cst.ExceptStarHandler))]
+        return any(_rebinds_inside(part, name) for part in header) or (
+            isinstance(statement, cst.For) and _target_binds(statement.target, name)
+        ) or any(
+            item.asname is not None and _target_binds(item.asname.name, name)
+            for item in (statement.items if isinstance(statement, cst.With) else ())
+        )
     if isinstance(statement, cst.SimpleStatementLine):
         return any(_binds(small, name) for small in statement.body)
     if isinstance(statement, cst.Assign):
-        return any(_target_binds(t.target, name) for t in statement.targets)
+        return any(_target_binds(t.target, name) for t in statement.targets) or _rebinds_inside(statement, name)
     if isinstance(statement, (cst.AnnAssign, cst.AugAssign)):
+        return _target_binds(statement.target, name) or _rebinds_inside(statement, name)
+    if isinstance(statement, cst.Del):
         return _target_binds(statement.target, name)
-    return False
+    if isinstance(statement, (cst.Import, cst.ImportFrom)):
+        return name in _imported_names(statement)
+    return _rebinds_inside(statement, name)
+
+
+def _imported_names(statement: cst.Import | cst.ImportFrom) -> set[str]:
+    if isinstance(statement.names, cst.ImportStar):
+        return {"*"}
+    names = set()
+    for alias in statement.names:
+        bound = alias.asname.name if alias.asname is not None else alias.name
+        while isinstance(bound, cst.Attribute) and isinstance(statement, cst.Import):
+            bound = bound.value
+        if isinstance(bound, cst.Name):
+            names.add(bound.value)
+    return names
+
+
+def _rebinds_inside(node: cst.CSTNode | Sequence[cst.CSTNode], name: str) -> bool:
+    """Walrus targets and `globals()` writes hidden inside an expression bind at this scope."""
+    finder = _HiddenBinding(name)
+    for part in node if isinstance(node, Sequence) else [node]:
+        part.visit(finder)
+    return finder.found
 
 
 def _target_binds(target: cst.BaseExpression, name: str) -> bool:
@@ -69,7 +102,26 @@ def _target_binds(target: cst.BaseExpression, name: str) -> bool:
         return target.value == name
     if isinstance(target, (cst.Tuple, cst.List)):
         return any(_target_binds(el.value, name) for el in target.elements)
+    if isinstance(target, cst.StarredElement):
+        return _target_binds(target.value, name)
     return False
+
+
+class _HiddenBinding(cst.CSTVisitor):
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self.found = False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self.found |= _target_binds(node.target, self.name)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        # globals()[...] = …, globals().update(…): any write to the module namespace counts.
+        self.found |= isinstance(node.func, cst.Name) and node.func.value in {"globals", "vars", "setattr"}
 
 
 def binding_statements(module: cst.Module, qualname: str) -> list[cst.CSTNode]:

@@ -1,16 +1,24 @@
-"""`crucible gate`: judge one patch, print the verdict, write the report, exit 0/1."""
+"""`crucible gate`: judge one patch, print the verdict, write the report, exit 0/1.
+
+Input Crucible refuses (exit 2 or 3) still leaves a record in the report, so an auditor sees
+every patch an agent tried, including the ones that never reached a gate.
+"""
 
 from __future__ import annotations
 
 import argparse
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import TextIO
 
 from rich.console import Console
 
 from pipeline.cli_output import GateProgress, print_verdict
-from pipeline.gating import GateOptions, gate_patch, load_target
+from pipeline.errors import CrucibleError
+from pipeline.gating import GateOptions, candidate_id, gate_patch, load_target
 from pipeline.patch import read_patch
 from pipeline.report.jsonl import append_record
+from pipeline.report.records import CandidateRecord
 from verifiers.base import Isolation
 
 __all__ = ["run_gate_command"]
@@ -19,17 +27,36 @@ __all__ = ["run_gate_command"]
 def run_gate_command(args: argparse.Namespace, out: TextIO) -> int:
     from pipeline.cli import default_report_dir
 
-    target = load_target(args.project)
-    patch = read_patch(args.patch)
-    report_dir = args.report_dir or default_report_dir(args.project, "gate")
-    options = GateOptions(
-        all_gates=args.all_gates,
-        isolation=Isolation.WEAK if args.allow_weak_isolation else Isolation.STRICT,
-    )
-    console = Console(file=out, highlight=False, soft_wrap=True)
-    with GateProgress(console) as progress:
-        record = gate_patch(target, patch, options, observer=progress.observe)
-    append_record(report_dir.resolve(), record)
+    report_dir = (args.report_dir or default_report_dir(args.project, "gate")).resolve()
+    try:
+        target = load_target(args.project)
+        patch = read_patch(args.patch)
+        options = GateOptions(
+            all_gates=args.all_gates,
+            isolation=Isolation.WEAK if args.allow_weak_isolation else Isolation.STRICT,
+        )
+        console = Console(file=out, highlight=False, soft_wrap=True)
+        with GateProgress(console) as progress:
+            record = gate_patch(target, patch, options, observer=progress.observe)
+    except CrucibleError as exc:
+        append_record(report_dir, _refusal(args.project, args.patch, exc))
+        raise
+    append_record(report_dir, record)
     print_verdict(console, record)
-    console.print(f"report: {report_dir.resolve()}")
+    console.print(f"report: {report_dir}")
     return 0 if record.admitted else 1
+
+
+def _refusal(project: Path, patch: Path, exc: CrucibleError) -> CandidateRecord:
+    """The record of a patch Crucible could not gate at all."""
+    try:
+        with patch.open("rb") as handle:
+            diff = handle.read(1_000_000).decode("utf-8", errors="replace")
+    except OSError:
+        diff = ""
+    kind = "bad input" if exc.exit_code == 2 else "integrity"
+    return CandidateRecord(
+        id=candidate_id(diff), parent=None, proposer="patch", edits=(), diff=diff, gates=(),
+        admitted=False, summary=f"{kind}: {exc}", speedup=None, project=str(project.resolve()),
+        kernel_digest="", created=datetime.now(UTC).isoformat(timespec="seconds"), seconds=0.0,
+    )

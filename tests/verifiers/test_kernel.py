@@ -347,10 +347,8 @@ def test_consistently_forged_lock_still_fails_verify(tiny: Path) -> None:
     assert "changed file:tests/test_core.py" in message
 
 
-# Known gap (verifiers/symbols.py `_binds`): these module-level rebindings of a protected symbol
-# leave its lock hash unchanged. The scope gate judges mutations separately; this is about edits
-# made to the tree between `kernel lock` and `gate`.
-REBINDINGS_MISSED = [
+# Module-level rebindings of a protected symbol in every syntactic form change its lock hash.
+REBINDINGS = [
     "from os import sep as MAX_STEPS\n",
     "import os as MAX_STEPS\n",
     "for MAX_STEPS in range(3):\n    pass\n",
@@ -360,8 +358,7 @@ REBINDINGS_MISSED = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="symbol_source does not see import/for/walrus/del/globals() rebindings")
-@pytest.mark.parametrize("rebinding", REBINDINGS_MISSED)
+@pytest.mark.parametrize("rebinding", REBINDINGS)
 def test_other_rebindings_change_the_symbol_hash(tiny: Path, rebinding: str) -> None:
     before = dict(digest_of(tiny).entries)["symbol:agent.limits:MAX_STEPS"]
     with (tiny / "agent/limits.py").open("a", encoding="utf-8") as handle:

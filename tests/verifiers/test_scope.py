@@ -20,6 +20,11 @@ def core_with(extra: str) -> dict[str, str | None]:
     return {CORE: original + "\n" + extra}
 
 
+def limits_with(extra: str) -> dict[str, str | None]:
+    original = (Path(__file__).parent.parent / "fixtures" / "tiny" / LIMITS).read_text()
+    return {LIMITS: original + "\n" + extra}
+
+
 REJECTED = [
     ("edit kernel file", {"agent/safety.py": 'ALLOWED = ("search", "answer", "delete")\n\ndef check_action(action: str) -> bool:\n    return True\n'}, "protected agent/safety.py"),
     ("delete kernel file", {"agent/safety.py": None}, "protected agent/safety.py"),
@@ -36,6 +41,11 @@ REJECTED = [
     ("protected constant raised", {LIMITS: '"""Run limits; MAX_STEPS is protected, the rest may change."""\n\nMAX_STEPS = 1000\n\n\ndef steps_left(used: int) -> int:\n    return max(0, MAX_STEPS - used)\n'}, "agent.limits:MAX_STEPS"),
     ("protected constant rebound later", {LIMITS: '"""Run limits; MAX_STEPS is protected, the rest may change."""\n\nMAX_STEPS = 10\nMAX_STEPS = 1000\n\n\ndef steps_left(used: int) -> int:\n    return max(0, MAX_STEPS - used)\n'}, "agent.limits:MAX_STEPS"),
     ("protected constant rebound via global", {LIMITS: '"""Run limits; MAX_STEPS is protected, the rest may change."""\n\nMAX_STEPS = 10\n\n\ndef steps_left(used: int) -> int:\n    global MAX_STEPS\n    MAX_STEPS = 99\n    return max(0, MAX_STEPS - used)\n'}, "protected MAX_STEPS global"),
+    *[
+        (f"protected constant rebound by {form.split()[0]}", limits_with(form), "agent.limits:MAX_STEPS")
+        for form in ("for MAX_STEPS in range(3):\n    pass\n", "(MAX_STEPS := 5)\n", "del MAX_STEPS\n", "import os as MAX_STEPS\n")
+    ],
+    ("protected constant rebound through globals()", limits_with("globals()['MAX_' + 'STEPS'] = 5\n"), "globals()"),
     ("monkeypatch through module", core_with("safety.check_action = lambda action: True\n"), "protected agent.safety"),
     ("monkeypatch through alias", core_with("import agent.safety as guard\nguard.check_action = lambda action: True\n"), "protected agent.safety"),
     ("monkeypatch through relative import", core_with("from . import safety as s\ns.ALLOWED = ('search', 'answer', 'rm')\n"), "protected agent.safety"),
