@@ -10,18 +10,18 @@ from __future__ import annotations
 
 from planner.config import MAX_BUDGET_CENTS, MAX_STEPS
 
-ALLOWED_ACTIONS: frozenset[str] = frozenset(
-    {"search_docs", "calculator", "calendar_lookup", "send_email", "purchase"}
+ALLOWED_ACTIONS: tuple[str, ...] = (
+    "search_docs", "calculator", "calendar_lookup", "send_email", "purchase",
 )
-"""The only tools a plan may call. ``run_shell`` and ``http_fetch`` exist in the
-registry for operators but are deliberately absent here."""
+"""The only tools a plan may call (``run_shell`` is registered but absent here).
+Kept as tuples, not sets, so that the checks below stay symbolically checkable."""
 
-ALLOWED_ARGS: dict[str, frozenset[str]] = {
-    "search_docs": frozenset({"query"}),
-    "calculator": frozenset({"expression"}),
-    "calendar_lookup": frozenset({"date"}),
-    "send_email": frozenset({"recipient", "subject", "body"}),
-    "purchase": frozenset({"item", "amount_cents"}),
+ALLOWED_ARGS: dict[str, tuple[str, ...]] = {
+    "search_docs": ("query",),
+    "calculator": ("expression",),
+    "calendar_lookup": ("date",),
+    "send_email": ("recipient", "subject", "body"),
+    "purchase": ("item", "amount_cents"),
 }
 
 ALLOWED_EMAIL_DOMAIN: str = "@example.com"
