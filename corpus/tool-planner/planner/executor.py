@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from planner import policy
 from planner.config import MAX_RETRIES
@@ -41,15 +41,6 @@ class ExecutionReport:
         rows = [(o.step_id, o.action, f"{o.status}: {o.output}", o.cost_cents)
                 for o in self.outcomes]
         return render_summary(rows)
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "goal": self.goal,
-            "ok": self.ok,
-            "spent_cents": self.spent_cents,
-            "stopped": self.stopped,
-            "outcomes": [asdict(o) for o in self.outcomes],
-        }
 
 
 class Executor:

@@ -39,12 +39,12 @@ class PlannerHandler(BaseHTTPRequestHandler):
         if self.path != "/plan":
             self._send_json(404, {"error": f"no route {self.path}"})
             return
-        length = int(self.headers.get("Content-Length") or 0)
-        if length <= 0 or length > MAX_BODY_BYTES:
+        length = self.headers.get("Content-Length", "")
+        if not length.isdigit() or not 0 < int(length) <= MAX_BODY_BYTES:
             self._send_json(400, {"error": "body missing or too large"})
             return
         try:
-            request = json.loads(self.rfile.read(length))
+            request = json.loads(self.rfile.read(int(length)))
         except ValueError:
             self._send_json(400, {"error": "body is not JSON"})
             return
