@@ -60,7 +60,7 @@ def _rule_sources(ctx: GateContext) -> list[Path]:
 
 
 def _added_suppressions(ctx: GateContext, files: tuple[str, ...]) -> list[Evidence]:
-    found = []
+    found: list[Evidence] = []
     for path in files:
         after = find_suppressions((ctx.variant.root / path).read_text(encoding="utf-8", errors="replace"))
         before_file = ctx.variant.original_root / path

@@ -30,7 +30,7 @@ class _Snapshot:
         return _Snapshot(hash_tree(ctx.variant.original_root), hash_tree(ctx.variant.root), kernel)
 
     def drift(self, after: _Snapshot) -> list[str]:
-        found = []
+        found: list[str] = []
         for label, before_tree, after_tree in (
             ("original copy", self.original, after.original),
             ("variant copy", self.variant, after.variant),

@@ -89,7 +89,7 @@ def _source(root: Path, relative: str, qualname: str) -> str | None:
 def _new_violations(ctx: GateContext) -> list[Evidence]:
     """Findings in changed files that the original version of the same file did not have."""
     names = _protected_names(ctx.variant.original_root, ctx.kernel)
-    found = []
+    found: list[Evidence] = []
     for change in ctx.variant.changes:
         if change.kind is ChangeKind.DELETED or not change.path.endswith((".py", ".pyi")):
             continue

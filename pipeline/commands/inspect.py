@@ -11,11 +11,12 @@ from rich.table import Table
 from pipeline.cli_output import gate_line
 from pipeline.errors import BadInput
 from pipeline.report.jsonl import VERDICTS, read_records
+from pipeline.report.records import CandidateRecord
 
 __all__ = ["print_candidate", "print_report"]
 
 
-def _records(report_dir: Path) -> list:  # type: ignore[type-arg]
+def _records(report_dir: Path) -> list[CandidateRecord]:
     if not (report_dir / VERDICTS).is_file():
         raise BadInput(f"{report_dir}: no {VERDICTS} here (not a Crucible report directory)")
     return read_records(report_dir)
