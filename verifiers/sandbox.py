@@ -1,10 +1,11 @@
 """The one way variant code runs: bubblewrap namespaces, a read-only world, limits, a clean env.
 
 Inside the sandbox the only writable place is the private copy it was given (plus an empty
-/tmp); the user's tree, home and secrets are not mounted at all; there is no network (an empty
-network namespace); the process tree has its own PID namespace and dies with Crucible; and CPU,
-memory, file size and process count are limited. When Crucible runs as root the code inside is
-dropped to the `nobody` user with no_new_privs, so the process limit counts only its processes.
+/tmp, sized to the memory limit); the user's tree, home and secrets are not mounted at all; there
+is no network (an empty network namespace); the process tree has its own PID namespace, dies with
+Crucible and is gone when `run_sandboxed` returns; and CPU, memory, file size and process count
+are limited. When Crucible runs as root the code inside is dropped to the `nobody` user with
+no_new_privs, so the process limit counts only its processes.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ import functools
 import os
 import resource
 import shutil
+import signal
 import sys
 import tempfile
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,11 +64,16 @@ class SandboxLimits:
 class SandboxResult:
     tool: ToolResult
     isolation: str  # what actually isolated the run, for the verdict
+    namespaced: bool = False  # ran under bubblewrap, which reports a signal as exit 128 + signal
 
     @property
     def killed_by(self) -> int | None:
         code = self.tool.returncode
-        return -code if code is not None and code < 0 else None
+        if code is not None and code < 0:
+            return -code
+        if self.namespaced and code is not None and 128 < code <= 128 + signal.SIGRTMAX:
+            return code - 128
+        return None
 
 
 def sandbox_problem() -> str | None:
@@ -80,7 +88,7 @@ def _probe() -> str | None:
         return "bubblewrap (bwrap) is not installed"
     with tempfile.TemporaryDirectory(prefix="crucible-probe-") as scratch:
         probe = run_tool(
-            [bwrap, *_namespace_args(), *_mount_args(Path(scratch)), "true"],
+            [bwrap, *_namespace_args(), *_mount_args(Path(scratch), (), 1024**2), "true"],
             cwd=Path("/"), timeout=20,
         )
     if probe.returncode != 0:
@@ -114,7 +122,7 @@ def run_sandboxed(
         bwrap = shutil.which("bwrap")
         assert bwrap is not None
         command = [
-            bwrap, *_namespace_args(), *_mount_args(workdir, readonly), "--clearenv",
+            bwrap, *_namespace_args(), *_mount_args(workdir, readonly, limits.memory_bytes), "--clearenv",
             *[arg for key, value in environment.items() for arg in ("--setenv", key, value)],
             "--chdir", str(workdir), *launcher, *argv,
         ]
@@ -128,7 +136,9 @@ def run_sandboxed(
         command, cwd=workdir, timeout=limits.wall_seconds, env=run_env,
         preexec=functools.partial(_apply_limits, limits),
     )
-    return SandboxResult(result, label)
+    if problem is None:
+        _await_teardown(workdir)
+    return SandboxResult(result, label, namespaced=problem is None)
 
 
 def _namespace_args() -> list[str]:
@@ -139,8 +149,9 @@ def _namespace_args() -> list[str]:
     ]
 
 
-def _mount_args(workdir: Path, readonly: Sequence[Path] = ()) -> list[str]:
-    args = ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+def _mount_args(workdir: Path, readonly: Sequence[Path], tmp_bytes: int) -> list[str]:
+    # /tmp is sticky and world-writable as usual, and sized: tmpfs pages escape RLIMIT_AS.
+    args = ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(tmp_bytes), "--tmpfs", "/tmp"]
     made: set[str] = {"/", "/tmp", "/proc", "/dev"}
     for system in SYSTEM_DIRS:
         path = Path(system)
@@ -154,6 +165,31 @@ def _mount_args(workdir: Path, readonly: Sequence[Path] = ()) -> list[str]:
             args += _bind(path.resolve() if path.is_symlink() else path, made, "--ro-bind", at=path)
     args += _bind(workdir, made, "--bind")
     return args
+
+
+def _await_teardown(workdir: Path, seconds: float = 10.0) -> None:
+    """Wait until the sandbox's init has finished exiting: only then is its PID namespace empty.
+    Bubblewrap returns as soon as the command exits or is killed, while what the command left
+    behind (a daemon, a fork bomb) may still be running for a moment."""
+    marker = f"\0--chdir\0{workdir}\0".encode()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and any(_is_live_init(entry, marker) for entry in Path("/proc").iterdir()):
+        time.sleep(0.01)
+
+
+def _is_live_init(entry: Path, marker: bytes) -> bool:
+    """Is this our sandbox's init, or a namespace init mid-exit (its argv already gone, so it
+    cannot be told apart from ours), not yet a zombie?"""
+    try:
+        status = (entry / "status").read_text() if entry.name.isdigit() else ""
+        cmdline = (entry / "cmdline").read_bytes() if status else b""
+    except OSError:
+        return False
+    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    nspid = fields.get("NSpid", "").split()
+    if len(nspid) < 2 or nspid[-1] != "1" or fields.get("State", "").split()[:1] == ["Z"]:
+        return False
+    return not cmdline or marker in cmdline
 
 
 def _crucible_packages() -> list[Path]:

@@ -1,0 +1,159 @@
+"""Gate 5 on real pytest in the real sandbox: only a variant that passes every test the original
+passes gets through; hangs, crashes, vanished reports, skips and fork bombs all fail."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+import verifiers.sandbox as sandbox
+from tests.conftest import VariantFactory
+from verifiers.base import Budgets, Isolation, Outcome
+from verifiers.testsuite import TestSuiteGate
+
+CORE = "agent/core.py"
+ORIGINAL = (Path(__file__).parent.parent / "fixtures" / "tiny" / CORE).read_text()
+DEDUPE_BODY = """    seen: list[str] = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen
+"""
+BUDGETS = Budgets(test_seconds=5, test_cpu_seconds=5, memory_bytes=1024**3, processes=32)
+STRICT_ONLY = pytest.mark.skipif(sandbox.sandbox_problem() is not None, reason="needs bubblewrap")
+
+
+def dedupe_body(body: str) -> str:
+    assert DEDUPE_BODY in ORIGINAL
+    return ORIGINAL.replace(DEDUPE_BODY, body)
+
+
+def at_import(statement: str) -> str:
+    return ORIGINAL.replace("from agent import safety\n", f"from agent import safety\n{statement}\n")
+
+
+# (label, new agent/core.py, expected outcome, words the summary must contain)
+CASES = [
+    ("benign refactor", dedupe_body("    return list(dict.fromkeys(items))\n"), Outcome.PASS, "3 test(s) pass"),
+    ("breaks a test", dedupe_body("    return sorted(set(items))\n"), Outcome.FAIL, "test_dedupe_keeps_first_occurrence_order fails"),
+    ("import raises", at_import("raise RuntimeError('variant is broken at import')"), Outcome.FAIL, "collection"),
+    ("hangs in a called function", dedupe_body("    while True:\n        pass\n"), Outcome.FAIL, "timed out"),
+    ("sleeps forever in a called function", dedupe_body("    import time\n    time.sleep(10**6)\n    return items\n"), Outcome.FAIL, "timed out"),
+    ("os._exit(0) at import", at_import("import os\nos._exit(0)"), Outcome.FAIL, "without a test report"),
+    ("os._exit(0) inside a test", dedupe_body("    import os\n    os._exit(0)\n"), Outcome.FAIL, "without a test report"),
+    ("skips the module at import", at_import("import pytest\npytest.skip('not today', allow_module_level=True)"), Outcome.FAIL, "collected no tests"),
+    ("skips a called test", dedupe_body("    import pytest\n    pytest.skip('not today')\n    return items\n"), Outcome.FAIL, "test_dedupe_keeps_first_occurrence_order"),
+    ("xfails a called test", dedupe_body("    import pytest\n    pytest.xfail('expected')\n    return items\n"), Outcome.FAIL, "test_dedupe_keeps_first_occurrence_order"),
+    ("exhausts memory", dedupe_body("    hoard = [bytearray(1 << 26) for _ in range(1 << 10)]\n    return items * len(hoard)\n"), Outcome.FAIL, "test_dedupe_keeps_first_occurrence_order"),
+    ("dies of SIGKILL", dedupe_body("    import os, signal\n    os.kill(os.getpid(), signal.SIGKILL)\n    return items\n"), Outcome.FAIL, "killed by signal 9"),
+]
+
+
+@STRICT_ONLY
+@pytest.mark.parametrize(("label", "source", "expected", "words"), CASES, ids=[c[0] for c in CASES])
+def test_test_suite_gate(make_context: VariantFactory, tiny: Path, label: str, source: str, expected: Outcome, words: str) -> None:
+    result = TestSuiteGate().check(make_context(tiny, {CORE: source}, budgets=BUDGETS))
+    assert result.outcome is expected, result
+    assert words in result.summary, result
+    assert any(e.rule == "isolation" and "bubblewrap" in e.message for e in result.evidence)
+
+
+BOMB = dedupe_body("""    import os
+    while True:
+        try:
+            os.fork()
+        except OSError:
+            pass
+""")
+
+
+@STRICT_ONLY
+def test_fork_bomb_in_a_called_function_fails_and_returns(make_context: VariantFactory, tiny: Path) -> None:
+    """The bomb's processes are forks of the variant's pytest, so their argv names the scratch
+    directory: none may be alive once the gate has returned."""
+    ctx = make_context(tiny, {CORE: BOMB}, budgets=Budgets(test_seconds=4, processes=16))
+    started = time.monotonic()
+    result = TestSuiteGate().check(ctx)
+    assert time.monotonic() - started < 30
+    assert result.outcome is Outcome.FAIL, result
+    assert "timed out" in result.summary
+    assert _processes_naming(ctx.scratch) == []
+
+
+def _processes_naming(path: Path) -> list[str]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and str(path).encode() in (entry / "cmdline").read_bytes():
+                found.append(entry.name)
+        except OSError:
+            pass  # gone while we looked
+    return found
+
+
+@STRICT_ONLY
+def test_a_broken_test_is_named_in_the_evidence(make_context: VariantFactory, tiny: Path) -> None:
+    result = TestSuiteGate().check(make_context(tiny, {CORE: dedupe_body("    return sorted(set(items))\n")}, budgets=BUDGETS))
+    broken = {e.rule: e for e in result.evidence if e.rule != "isolation"}
+    assert len(broken) == 3 and "3 test(s) broken" in result.summary
+    assert "assert ['a', 'b', 'c'] == ['b', 'a', 'c']" in broken["tests.test_core::test_dedupe_keeps_first_occurrence_order"].excerpt
+
+
+PASSING_REPORT = (
+    '<testsuites><testsuite name="pytest">'
+    + "".join(f'<testcase classname="tests.test_core" name="{name}"/>' for name in (
+        "test_dedupe_keeps_first_occurrence_order", "test_run_filters_disallowed_actions", "test_run_respects_step_limit"))
+    + "</testsuite></testsuites>"
+)
+FIND_REPORT = """import os, pathlib, sys
+_report = pathlib.Path(next(a.split("=", 1)[1] for a in sys.argv if a.startswith("--junitxml=")))"""
+FORGERY = at_import(f"{FIND_REPORT}\n_report.write_text({PASSING_REPORT!r})\nos._exit(0)")
+
+
+@STRICT_ONLY
+def test_a_report_linked_to_a_host_file_is_not_read(make_context: VariantFactory, tiny: Path, tmp_path: Path) -> None:
+    """Crucible reads the report as root on the host: a link the variant plants must not lead
+    it to a file outside the copy (here one that would make the variant pass)."""
+    host_file = tmp_path / "host-report.xml"
+    host_file.write_text(PASSING_REPORT)
+    link = at_import(f"{FIND_REPORT}\n_report.symlink_to({str(host_file)!r})\nos._exit(0)")
+    result = TestSuiteGate().check(make_context(tiny, {CORE: link}, budgets=BUDGETS))
+    assert result.outcome is Outcome.FAIL, result
+    assert "without a test report" in result.summary
+
+
+@STRICT_ONLY
+@pytest.mark.xfail(strict=True, reason="known limit: code running inside pytest's process can write pytest's report; "
+                   "the policy gate (file writes, os._exit) is what stops this variant")
+def test_a_forged_report_does_not_pass(make_context: VariantFactory, tiny: Path) -> None:
+    result = TestSuiteGate().check(make_context(tiny, {CORE: FORGERY}, budgets=BUDGETS))
+    assert result.outcome is Outcome.FAIL, result
+
+
+# Strict versus weak isolation, with bubblewrap pretended away.
+
+@pytest.fixture
+def no_bubblewrap(monkeypatch: pytest.MonkeyPatch) -> str:
+    reason = "bubblewrap (bwrap) is not installed (pretended by the test)"
+    monkeypatch.setattr(sandbox, "sandbox_problem", lambda: reason)
+    return reason
+
+
+def test_strict_isolation_without_bubblewrap_is_an_error(make_context: VariantFactory, tiny: Path, no_bubblewrap: str) -> None:
+    result = TestSuiteGate().check(make_context(tiny, {CORE: ORIGINAL + "\nX = 1\n"}, isolation=Isolation.STRICT, budgets=BUDGETS))
+    assert result.outcome is Outcome.ERROR, result
+    assert no_bubblewrap in result.summary
+    assert "--allow-weak-isolation" in result.summary
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    (ORIGINAL + "\nX = 1\n", Outcome.PASS),
+    (dedupe_body("    return sorted(set(items))\n"), Outcome.FAIL),
+])
+def test_weak_isolation_runs_and_says_so(make_context: VariantFactory, tiny: Path, no_bubblewrap: str, source: str, expected: Outcome) -> None:
+    result = TestSuiteGate().check(make_context(tiny, {CORE: source}, isolation=Isolation.WEAK, budgets=BUDGETS))
+    assert result.outcome is expected, result
+    (isolation,) = [e for e in result.evidence if e.rule == "isolation"]
+    assert "WEAK" in isolation.message and no_bubblewrap in isolation.message
