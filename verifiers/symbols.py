@@ -81,7 +81,7 @@ def _imported_names(statement: cst.Import | cst.ImportFrom) -> set[str]:
         return {"*"}
     names = set()
     for alias in statement.names:
-        bound = alias.asname.name if alias.asname is not None else alias.name
+        bound: cst.BaseExpression = alias.asname.name if alias.asname is not None else alias.name
         while isinstance(bound, cst.Attribute) and isinstance(statement, cst.Import):
             bound = bound.value
         if isinstance(bound, cst.Name):
