@@ -46,6 +46,13 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--project", required=True, type=Path)
         sub.set_defaults(handler=handler)
 
+    redteam = commands.add_parser("redteam", help="gate the red-team suite and print its confusion matrix")
+    redteam.add_argument("manifest", type=Path, nargs="?", default=Path("corpus/redteam/manifest.toml"))
+    redteam.add_argument("--only", action="append", default=[], help="run only cases whose id contains this text")
+    redteam.add_argument("--jobs", type=int, default=0, help="cases gated in parallel (default: number of cores)")
+    redteam.add_argument("--report-dir", type=Path, help="where the verdicts go (default: under ~/.local/state/crucible/reports)")
+    redteam.set_defaults(handler=_redteam)
+
     report = commands.add_parser("report", help="summarise a report directory")
     report.add_argument("report_dir", type=Path)
     report.set_defaults(handler=_report)
@@ -118,6 +125,12 @@ def _kernel_verify(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_REJECTED
     print(f"ok: tree matches crucible.lock ({digest.value})", file=out)
     return EXIT_OK
+
+
+def _redteam(args: argparse.Namespace, out: TextIO) -> int:
+    from pipeline.commands.redteam import run_redteam_command
+
+    return run_redteam_command(args, out)
 
 
 def _report(args: argparse.Namespace, out: TextIO) -> int:
