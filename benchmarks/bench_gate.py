@@ -14,7 +14,7 @@ from pipeline.gating import GateOptions, gate_patch, load_target
 from pipeline.patch import read_patch
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
-EXAMPLE = CORPUS / "tool-planner" / "examples" / "cheapest-tool-min.diff"
+EXAMPLE = CORPUS / "tool-planner" / "examples" / "unique-keywords-dict.diff"
 
 
 @pytest.mark.skipif(not EXAMPLE.is_file(), reason="example patch not in the corpus yet")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,9 +15,10 @@ from pipeline.patch import Patch, apply_patch
 from pipeline.report.records import CandidateRecord
 from pipeline.workspace import workspace
 from verifiers.admit import Decision, admit
-from verifiers.base import Budgets, GateContext, Isolation, Variant
+from verifiers.base import Budgets, Gate, GateContext, Isolation, Variant
 from verifiers.kernel import KernelDigest, KernelSpec, load_kernel, verify_lock
-from verifiers.registry import GATE_NAMES, GATES
+from verifiers.registry import GATES
+from verifiers.specs import load_specs
 from verifiers.runner import GateObserver, run_gates
 from verifiers.tree import copy_tree
 
@@ -40,10 +42,12 @@ class Target:
 
 
 def load_target(project: Path) -> Target:
-    """BadInput (exit 2) for a bad config or kernel spec; IntegrityError (exit 3) off the lock."""
+    """BadInput (exit 2) for a bad config, kernel spec or contract; IntegrityError (exit 3) off the lock."""
     config = load_config(project.resolve())
     kernel = load_kernel(config)
-    return Target(config, kernel, verify_lock(config, kernel))
+    digest = verify_lock(config, kernel)
+    load_specs(config.root, config)  # a contract naming what the code lacks is bad input, not a skip
+    return Target(config, kernel, digest)
 
 
 def candidate_id(diff: str) -> str:
@@ -58,6 +62,7 @@ def gate_patch(
     proposer: str = "patch",
     parent: str | None = None,
     observer: GateObserver | None = None,
+    gates: Sequence[Gate] = GATES,
 ) -> CandidateRecord:
     """Apply `patch` to a private copy and judge it. BadInput if it does not apply."""
     started = time.perf_counter()
@@ -71,8 +76,8 @@ def gate_patch(
             variant=Variant(original, variant_root, changes, patch.text),
             scratch=scratch / "gates", budgets=options.budgets, isolation=options.isolation,
         )
-        results = run_gates(ctx, GATES, all_gates=options.all_gates, observer=observer)
-    decision = admit(results, GATE_NAMES)
+        results = run_gates(ctx, gates, all_gates=options.all_gates, observer=observer)
+    decision = admit(results, [gate.NAME for gate in gates])
     return _record(target, patch, decision, proposer, parent, time.perf_counter() - started)
 
 

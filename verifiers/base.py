@@ -39,9 +39,10 @@ class Outcome(StrEnum):
 class Strength(StrEnum):
     """How much a pass is worth: proved for all inputs, all paths explored, or a bounded search."""
 
-    PROVED = "proved"
-    EXHAUSTIVE = "exhaustive"
-    BOUNDED = "bounded"
+    PROVED = "proved"  # Z3: equal for all inputs
+    EXHAUSTIVE = "exhaustive"  # CrossHair explored every path
+    BOUNDED = "bounded"  # CrossHair found no counterexample within its budget
+    SAMPLED = "sampled"  # agreed on the inputs the original received in the project's own runs
 
 
 class SkipReason(StrEnum):
@@ -71,6 +72,8 @@ class Evidence:
     line: int | None = None
     rule: str | None = None
     excerpt: str = ""
+    reproduction: str | None = None  # a ready-to-run pytest test, when the gate could write one
+    data: tuple[tuple[str, float], ...] = ()  # named measurements (a benchmark's speed-up and CI)
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,12 @@ class Budgets:
     memory_bytes: int = 4 * 1024**3
     file_bytes: int = 256 * 1024**2
     processes: int = 64
+    function_seconds: float = 30.0  # wall limit of one function's formal check (a hang is `unknown`)
+    search_seconds: float = 3.0  # CrossHair's search budget per function (then: bounded)
+    per_path_seconds: float = 2.0  # CrossHair's limit on one path
+    max_iterations: int = 2000  # CrossHair's iteration cap per function
+    gate_seconds: float = 600.0  # wall limit of one formal gate, all functions together
+    benchmark_rounds: int = 3  # interleaved original/variant benchmark runs each
 
 
 @dataclass(frozen=True)

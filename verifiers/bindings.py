@@ -223,6 +223,8 @@ class _Visitor(_Resolver):
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         """`import urllib; urllib.request.urlopen(…)` reaches a forbidden module without importing it."""
         for qualified in self.get_metadata(FullyQualifiedNameProvider, node, set()):
+            if qualified.source is not QualifiedNameSource.IMPORT:
+                continue  # `dict.fromkeys` is a builtin, not an import of the `builtins` module
             forbidden = self.protected.forbids(qualified.name)
             if forbidden is not None:
                 self.report("forbidden-import", node, f"reaches {qualified.name}, forbidden by the kernel ({forbidden})")

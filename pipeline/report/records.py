@@ -45,12 +45,17 @@ def record_to_json(record: CandidateRecord) -> str:
     return json.dumps(payload, sort_keys=True, ensure_ascii=False)
 
 
+def _evidence(data: dict[str, Any]) -> Evidence:
+    measurements = tuple((str(k), float(v)) for k, v in data.get("data", ()))
+    return Evidence(**{**data, "data": measurements})
+
+
 def record_from_json(line: str) -> CandidateRecord:
     data = json.loads(line)
     gates = tuple(
         GateResult(
             gate=g["gate"], outcome=Outcome(g["outcome"]), summary=g["summary"],
-            evidence=tuple(Evidence(**e) for e in g["evidence"]), seconds=g["seconds"],
+            evidence=tuple(_evidence(e) for e in g["evidence"]), seconds=g["seconds"],
             strength=Strength(g["strength"]) if g.get("strength") else None,
             skip_reason=SkipReason(g["skip_reason"]) if g.get("skip_reason") else None,
             speedup=g.get("speedup"),

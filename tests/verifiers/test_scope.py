@@ -76,6 +76,7 @@ ADMITTED = [
     ("calling the protected function is fine", core_with("def allowed(actions: list[str]) -> list[str]:\n    return [a for a in actions if safety.check_action(a)]\n")),
     ("reading a protected constant is fine", core_with("from agent.limits import MAX_STEPS\nHALF = MAX_STEPS // 2\n")),
     ("importing a harmless module dynamically by literal", core_with("import importlib\njson = importlib.import_module('json')\n")),
+    ("builtin names are not imports of builtins", core_with("def keys(items: list[str]) -> list[str]:\n    return list(dict.fromkeys(items))\n")),
     ("setattr on own objects", core_with("class Box:\n    pass\n\ndef fill(box: Box, name: str) -> None:\n    setattr(box, name, 1)\n")),
 ]
 

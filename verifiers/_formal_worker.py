@@ -1,0 +1,356 @@
+"""Runs INSIDE the sandbox: CrossHair contract checks and behavioural comparisons of one function.
+
+Self-contained on purpose (stdlib + CrossHair only): it is copied into the sandboxed tree and run
+as a script, so nothing of Crucible is importable next to the variant's code. Usage:
+
+    python _crucible_formal_worker.py JOB.json
+
+JOB names the mode ("contracts" or "equivalence"), the module, the shadow module holding the
+original code, the function, budgets and concrete inputs. The result is one JSON line on stdout
+prefixed with RESULT_MARK.
+"""
+
+from __future__ import annotations
+
+import collections
+import copy
+import dataclasses
+import importlib
+import inspect
+import json
+import os
+import pickle
+import sys
+import traceback
+from collections.abc import Callable, Mapping
+from typing import Any
+
+RESULT_MARK = "CRUCIBLE-FORMAL-RESULT "
+MUTABLE_TYPES = (list, dict, set, bytearray, collections.deque)
+
+
+def main(job_path: str) -> int:
+    sys.path.insert(0, os.getcwd())
+    with open(job_path, encoding="utf-8") as handle:
+        job = json.load(handle)
+    import crosshair.core_and_libs  # noqa: F401  (registers CrossHair's patches before any analysis)
+
+    try:
+        result = CONTRACTS(job) if job["mode"] == "contracts" else EQUIVALENCE(job)
+    except BaseException as exc:  # CrossHair's internal errors are BaseExceptions: report them all
+        result = {"outcome": "error", "summary": f"worker crashed: {type(exc).__name__}: {exc}",
+                  "detail": traceback.format_exc()[-3000:]}
+    sys.stdout.write(RESULT_MARK + json.dumps(result) + "\n")
+    sys.stdout.flush()
+    os._exit(0)  # do not run the variant's atexit hooks or wait for its threads
+
+
+# -- loading ---------------------------------------------------------------------------------
+
+def resolve(module_name: str, qualname: str) -> tuple[Any, Any]:
+    """(owner class or None, function object) for `qualname` in `module_name`."""
+    owner: Any = importlib.import_module(module_name)
+    *path, name = qualname.split(".")
+    for part in path:
+        owner = getattr(owner, part)
+    return (owner if path else None), inspect.getattr_static(owner, name)
+
+
+def function_info(owner: Any, module_name: str, qualname: str) -> Any:
+    from crosshair.fnutil import FunctionInfo
+
+    module = importlib.import_module(module_name)
+    if owner is None:
+        return FunctionInfo.from_fn(getattr(module, qualname.split(".")[-1]))
+    return FunctionInfo.from_class(owner, qualname.split(".")[-1])
+
+
+# -- contracts -------------------------------------------------------------------------------
+
+def CONTRACTS(job: Mapping[str, Any]) -> dict[str, Any]:
+    from crosshair.core_and_libs import analyze_function, run_checkables
+    from crosshair.options import AnalysisKind, AnalysisOptionSet
+    from crosshair.statespace import MessageType
+
+    owner, _ = resolve(job["module"], job["qualname"])
+    info = function_info(owner, job["module"], job["qualname"])
+    budget = job["budget"]
+    options = AnalysisOptionSet(
+        analysis_kind=[AnalysisKind.PEP316], per_condition_timeout=budget["search_seconds"],
+        per_path_timeout=budget["per_path_seconds"], report_all=True,
+    )
+    messages = run_checkables(analyze_function(info, options))
+    failures = [m for m in messages if m.state in (MessageType.POST_FAIL, MessageType.POST_ERR, MessageType.EXEC_ERR)]
+    found = [
+        {"state": m.state.value, "message": m.message, "file": m.filename, "line": m.line, "condition": source_line(m.filename, m.line)}
+        for m in messages
+    ]
+    if failures:
+        return {"outcome": "fail", "summary": failures[0].message, "messages": found}
+    problems = [m for m in messages if m.state in (MessageType.SYNTAX_ERR, MessageType.IMPORT_ERR)]
+    if problems:
+        return {"outcome": "error", "summary": problems[0].message, "messages": found}
+    if not messages or any(m.state is MessageType.PRE_UNSAT for m in messages):
+        why = "no input satisfied the preconditions" if messages else "CrossHair checked nothing"
+        return {"outcome": "unknown", "summary": why, "messages": found}
+    exhaustive = all(m.state is MessageType.CONFIRMED for m in messages)
+    return {"outcome": "pass", "strength": "exhaustive" if exhaustive else "bounded",
+            "summary": "contract holds over all paths" if exhaustive else "no counterexample within budget",
+            "messages": found}
+
+
+def source_line(filename: str | None, line: int | None) -> str:
+    try:
+        with open(filename or "", encoding="utf-8") as handle:
+            return handle.read().splitlines()[(line or 1) - 1].strip()
+    except (OSError, IndexError):
+        return ""
+
+
+# -- behavioural comparison ------------------------------------------------------------------
+
+def twins(a: type, b: type, modules: tuple[str, str]) -> bool:
+    """The same class in the original (shadow) module and in the variant module."""
+    return a is b or (a.__qualname__ == b.__qualname__ and {a.__module__, b.__module__} <= set(modules))
+
+
+def structurally_equal(a: object, b: object, modules: tuple[str, str]) -> bool:
+    """flexible_equal, but objects of twin classes compare field by field (their classes are
+    distinct objects in the two module copies), and identity-equality objects are not assumed
+    equal: their fields are compared."""
+    from crosshair.behavior_compare import flexible_equal
+
+    if a is b:
+        return True
+    ca, cb = a.__class__, b.__class__
+    if ca is not cb and isinstance(ca, type) and isinstance(cb, type) and not twins(ca, cb, modules):
+        return bool(flexible_equal(a, b))
+    if isinstance(a, BaseException) and isinstance(b, BaseException):
+        return twins(ca, cb, modules) and repr(a.args) == repr(b.args)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return ca is cb and len(a) == len(b) and all(structurally_equal(x, y, modules) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return ca is cb and a.keys() == b.keys() and all(structurally_equal(v, b[k], modules) for k, v in a.items())
+    fields_a, fields_b = object_fields(a), object_fields(b)
+    if fields_a is not None and fields_b is not None and (ca is not cb or ca.__eq__ is object.__eq__):
+        return twins(ca, cb, modules) and structurally_equal(fields_a, fields_b, modules)
+    return bool(flexible_equal(a, b))
+
+
+def object_fields(value: object) -> dict[str, object] | None:
+    if isinstance(value, (int, float, complex, str, bytes, bool, type(None), type, Callable)):  # type: ignore[arg-type]
+        return None
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    if hasattr(value, "__dict__"):
+        return dict(vars(value))
+    slots = [s for k in type(value).__mro__ for s in getattr(k, "__slots__", ())]
+    return {s: getattr(value, s, None) for s in slots} if slots else None
+
+
+def shared_mutables(original: Any, variant: Any) -> list[str]:
+    """Module-level containers both versions have: a function that mutates them is judged by
+    what they hold afterwards, not only by its return value."""
+    names = []
+    for name, value in vars(original).items():
+        other = vars(variant).get(name)
+        if not name.startswith("__") and isinstance(value, MUTABLE_TYPES) and isinstance(other, MUTABLE_TYPES):
+            names.append(name)
+    return names
+
+
+def observed(fn: Callable[..., Any], module: Any, names: list[str]) -> Callable[..., Any]:
+    """`fn`, returning its result together with the module containers it may have mutated."""
+    if not names:
+        return fn
+
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        result = fn(*args, **kwargs)
+        return (result, {name: getattr(module, name) for name in names})
+
+    return wrapper
+
+
+def EQUIVALENCE(job: Mapping[str, Any]) -> dict[str, Any]:
+    variant = importlib.import_module(job["module"])
+    original = importlib.import_module(job["shadow"])
+    modules = (job["module"], job["shadow"])
+    for name in job.get("shared_classes", []):  # unchanged classes: one class object for both
+        if hasattr(variant, name):
+            setattr(original, name, getattr(variant, name))
+    if job.get("qualname") is None:
+        return compare_state(original, variant, job.get("state_names", []), modules)
+    owner_o, fn_o = resolve(job["shadow"], job["qualname"])
+    owner_v, fn_v = resolve(job["module"], job["qualname"])
+    mutables = shared_mutables(original, variant)
+    concrete = compare_concrete(job, owner_o, owner_v, original, variant, modules, mutables)
+    if concrete is not None:
+        return concrete
+    if not job.get("crosshair"):
+        count = job.get("concrete_count", 0)
+        if count:
+            return {"outcome": "pass", "strength": "sampled", "summary": f"agreed on {count} recorded input(s)", "paths": count}
+        return {"outcome": "unknown", "summary": "CrossHair cannot build inputs and no recorded inputs reached it"}
+    return compare_symbolic(job, owner_o, owner_v, original, variant, modules, mutables)
+
+
+def compare_state(original: Any, variant: Any, names: list[str], modules: tuple[str, str]) -> dict[str, Any]:
+    """Module state right after import, for the names the change rebinds."""
+    differences = []
+    for dotted in names:
+        if dotted.startswith("<") or ".<" in dotted:
+            continue
+        before, after = lookup(original, dotted), lookup(variant, dotted)
+        if before is _ABSENT and after is _ABSENT:
+            continue
+        if callable(before) or callable(after) or inspect.ismodule(before) or inspect.ismodule(after):
+            continue
+        if before is _ABSENT or after is _ABSENT or not structurally_equal(before, after, modules):
+            differences.append({"name": dotted, "original": safe_repr(before), "variant": safe_repr(after),
+                                "public": not dotted.split(".")[-1].startswith("_")})
+    return {"outcome": "fail" if differences else "pass", "differences": differences,
+            "summary": f"module state differs: {differences[0]['name']}" if differences else "module state after import is equal"}
+
+
+_ABSENT = object()
+
+
+def lookup(module: Any, dotted: str) -> Any:
+    value = module
+    for part in dotted.split("."):
+        value = getattr(value, part, _ABSENT)
+        if value is _ABSENT:
+            return _ABSENT
+    return value
+
+
+def safe_repr(value: object) -> str:
+    if value is _ABSENT:
+        return "<not defined>"
+    try:
+        text = repr(value)
+    except Exception as exc:
+        text = f"<repr failed: {exc!r}>"
+    return text if len(text) <= 400 else text[:400] + "…"
+
+
+def compare_concrete(job: Mapping[str, Any], owner_o: Any, owner_v: Any, original: Any, variant: Any,
+                     modules: tuple[str, str], mutables: list[str]) -> dict[str, Any] | None:
+    """Seeds (e.g. a Z3 model) and inputs recorded from the project's own runs: the first
+    disagreement is a counterexample; None when every input agrees."""
+    inputs: list[tuple[tuple[Any, ...], dict[str, Any]]] = [(tuple(s), {}) for s in job.get("seeds", [])]
+    if job.get("recordings") and os.path.exists(job["recordings"]):
+        with open(job["recordings"], "rb") as handle:
+            inputs += pickle.load(handle).get(f"{job['module']}:{job['qualname']}", [])
+    job_counts = dict(job)
+    fn_o = bound_callable(owner_o, original, job["qualname"])
+    fn_v = bound_callable(owner_v, variant, job["qualname"])
+    for args, kwargs in inputs:
+        left = run_once(fn_o, original, mutables, args, kwargs)
+        right = run_once(fn_v, variant, mutables, args, kwargs)
+        if not outcomes_equal(left, right, modules):
+            return {"outcome": "fail", "summary": "different behaviour on a concrete input",
+                    "counterexample": counterexample(job, args, kwargs, left, right)}
+    if isinstance(job_counts, dict):
+        job_counts["concrete_count"] = len(inputs)
+    if not job.get("crosshair"):
+        if inputs:
+            return {"outcome": "pass", "strength": "sampled", "paths": len(inputs),
+                    "summary": f"agreed on {len(inputs)} recorded input(s)"}
+        return {"outcome": "unknown", "summary": "CrossHair cannot build inputs for this function and no recorded inputs reached it"}
+    return None
+
+
+def bound_callable(owner: Any, module: Any, qualname: str) -> Callable[..., Any]:
+    leaf = qualname.split(".")[-1]
+    return getattr(owner if owner is not None else module, leaf)  # type: ignore[no-any-return]
+
+
+def run_once(fn: Callable[..., Any], module: Any, mutables: list[str], args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    args, kwargs = copy.deepcopy((args, kwargs))
+    try:
+        result: object = fn(*args, **kwargs)
+        error: BaseException | None = None
+    except Exception as exc:
+        result, error = None, exc
+    return {"result": result, "error": error, "args": (args, kwargs), "state": {n: getattr(module, n) for n in mutables}}
+
+
+def outcomes_equal(left: dict[str, Any], right: dict[str, Any], modules: tuple[str, str]) -> bool:
+    errors = left["error"], right["error"]
+    if (errors[0] is None) != (errors[1] is None):
+        return False
+    if errors[0] is not None and not twins(type(errors[0]), type(errors[1]), modules):
+        return False
+    return all(structurally_equal(left[k], right[k], modules) for k in ("result", "args", "state"))
+
+
+def counterexample(job: Mapping[str, Any], args: tuple[Any, ...], kwargs: dict[str, Any],
+                   left: dict[str, Any], right: dict[str, Any]) -> dict[str, Any]:
+    call = ", ".join([*(safe_repr(a) for a in args), *(f"{k}={safe_repr(v)}" for k, v in kwargs.items())])
+    error = left["error"]
+    return {"input": call, "original": describe(left), "variant": describe(right),
+            "original_return": safe_repr(left["result"]), "original_error": None if error is None else repr(error)}
+
+
+def describe(outcome: Mapping[str, Any]) -> str:
+    if outcome["error"] is not None:
+        return f"raises {type(outcome['error']).__name__}: {outcome['error']}"
+    return f"returns {safe_repr(outcome['result'])}"
+
+
+def compare_symbolic(job: Mapping[str, Any], owner_o: Any, owner_v: Any, original: Any, variant: Any,
+                     modules: tuple[str, str], mutables: list[str]) -> dict[str, Any]:
+    import crosshair.diff_behavior as db
+    from crosshair.diff_behavior import ExceptionEquivalenceType
+    from crosshair.fnutil import FunctionInfo
+    from crosshair.options import DEFAULT_OPTIONS, AnalysisOptionSet
+
+    def same_exception(kind: ExceptionEquivalenceType, exc1: BaseException | None, exc2: BaseException | None) -> bool:
+        if exc1 is None or exc2 is None:
+            return exc1 is None and exc2 is None
+        return twins(type(exc1), type(exc2), modules)
+
+    setattr(db, "flexible_equal", lambda a, b: structurally_equal(a, b, modules))  # twin classes compare by fields
+    setattr(db, "check_exception_equivalence", same_exception)
+    infos = []
+    for owner, module, name in ((owner_o, original, job["shadow"]), (owner_v, variant, job["module"])):
+        info = function_info(owner, name, job["qualname"])
+        fn, _sig = info.callable()
+        infos.append(FunctionInfo.from_fn(observed(fn, module, mutables)) if mutables and owner is None else info)
+    budget = job["budget"]
+    options = DEFAULT_OPTIONS.overlay(AnalysisOptionSet(
+        per_condition_timeout=budget["search_seconds"], per_path_timeout=budget["per_path_seconds"],
+        max_iterations=budget["max_iterations"],
+        # Spend the budget: CrossHair otherwise stops early once new paths stop adding coverage,
+        # which misses rare paths (a hang guarded by a specific input).
+        max_uninteresting_iterations=budget["max_iterations"],
+    ))
+    options.stats = collections.Counter()
+    nondeterministic: list[bool] = []
+    diffs = db.diff_behavior(infos[0], infos[1], options, ExceptionEquivalenceType.SAME_TYPE,
+                             on_nondeterminism=lambda: nondeterministic.append(True))
+    paths = int(options.stats["num_paths"])
+    if isinstance(diffs, str):
+        return {"outcome": "unknown", "summary": f"CrossHair cannot analyse it: {diffs}", "paths": paths}
+    if diffs:
+        diff = diffs[0]
+        call = ", ".join(f"{k}={v}" for k, v in diff.args.items())
+        mutated = diff.result1.get_differing_arg_mutations(diff.result2)
+        return {"outcome": "fail", "summary": "different behaviour", "paths": paths, "counterexample": {
+            "input": call, "original": diff.result1.describe(mutated), "variant": diff.result2.describe(mutated),
+            "original_return": diff.result1.return_repr, "original_error": diff.result1.error}}
+    if nondeterministic:
+        return {"outcome": "unknown", "summary": "repeated executions were not deterministic", "paths": paths}
+    if paths == 0:
+        return {"outcome": "unknown", "summary": "CrossHair explored no path", "paths": 0}
+    exhaustive = options.stats["exhaustion"] > 0
+    return {"outcome": "pass", "strength": "exhaustive" if exhaustive else "bounded", "paths": paths,
+            "summary": "all paths exhausted" if exhaustive else f"no differences found in {paths} iterations"}
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))

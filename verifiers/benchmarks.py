@@ -1,0 +1,127 @@
+"""Gate 8: pytest-benchmark, original against variant, interleaved in the sandbox, judged by the
+rule in `verifiers/stats.py`. Only benchmarks that reach the changed code are run (found by a
+recorded run of the original); with none, all of them. No benchmarks configured: `skipped`,
+which for this gate alone does not reject.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import ClassVar
+
+from verifiers.base import Evidence, GateContext, GateResult, Outcome, SkipReason
+from verifiers.changes import changed_modules
+from verifiers.recording import benchmark_files, record_inputs
+from verifiers.sandbox import SandboxLimits, SandboxResult, SandboxUnavailable, run_sandboxed
+from verifiers.stats import Comparison, Verdict, compare_timings
+from verifiers.tree import copy_tree
+
+__all__ = ["BenchmarkGate"]
+
+
+class BenchmarkGate:
+    NAME: ClassVar[str] = "benchmarks"
+    DESCRIPTION: ClassVar[str] = "pytest-benchmark: not slower than the original beyond noise; speed-up recorded"
+
+    def check(self, ctx: GateContext) -> GateResult:
+        files = benchmark_files(ctx.variant.original_root, ctx.config.benchmarks)
+        if not files:
+            why = "no benchmarks configured" if ctx.config.benchmarks is None else f"no benchmark files in {ctx.config.benchmarks}"
+            return GateResult(self.NAME, Outcome.SKIPPED, f"{why}: skipped (for this gate alone, not a rejection)",
+                              skip_reason=SkipReason.NOT_CONFIGURED)
+        try:
+            selected = _covering(ctx, files) or files
+            runs = _interleaved(ctx, selected)
+        except SandboxUnavailable as exc:
+            return GateResult(self.NAME, Outcome.ERROR, f"no sandbox: {exc}")
+        if isinstance(runs, GateResult):
+            return runs
+        return _judge(self.NAME, *runs)
+
+
+def _covering(ctx: GateContext, files: list[str]) -> list[str]:
+    """Benchmark node ids that reach a changed function (from a recorded run of the original)."""
+    targets = [(c.module, q) for c in changed_modules(ctx.variant) for q in c.to_check]
+    if not targets or any(c.state_names for c in changed_modules(ctx.variant)):
+        return []
+    coverage = record_inputs(ctx, targets).coverage
+    return sorted(node for node, reached in coverage.items() if reached and node.split("::")[0] in files)
+
+
+Samples = dict[str, list[float]]
+
+
+def _interleaved(ctx: GateContext, selected: list[str]) -> tuple[Samples, Samples] | GateResult:
+    """Rounds of O V / V O / O V …: drift on the machine hits both versions alike."""
+    samples: dict[str, Samples] = {"original": {}, "variant": {}}
+    trees = {"original": ctx.variant.original_root, "variant": ctx.variant.root}
+    for round_ in range(ctx.budgets.benchmark_rounds):
+        order = ("original", "variant") if round_ % 2 == 0 else ("variant", "original")
+        for label in order:
+            run, timings = _run_once(ctx, trees[label], selected, f"{label}-{round_}")
+            if timings is None:
+                outcome = Outcome.ERROR if label == "original" else Outcome.FAIL
+                why = "timed out" if run.tool.timed_out else f"exit {run.tool.returncode}"
+                return GateResult(BenchmarkGate.NAME, outcome, f"benchmarks failed on the {label} ({why})",
+                                  (Evidence(f"benchmark run on the {label} failed", excerpt=run.tool.excerpt()),))
+            for node, data in timings.items():
+                samples[label].setdefault(node, []).extend(data)
+    return samples["original"], samples["variant"]
+
+
+def _run_once(ctx: GateContext, tree: Path, selected: list[str], label: str) -> tuple[SandboxResult, Samples | None]:
+    workdir = copy_tree(tree, ctx.scratch / f"bench-{label}")
+    report = workdir / ".crucible-benchmark.json"
+    b = ctx.budgets
+    limits = SandboxLimits(b.test_seconds, b.test_cpu_seconds, b.memory_bytes, b.file_bytes, b.processes)
+    argv = [
+        sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "pytest_benchmark.plugin",
+        "--benchmark-only", f"--benchmark-json={report}", "--benchmark-max-time=0.25", "--benchmark-min-rounds=7",
+        "--benchmark-warmup=on", "--benchmark-warmup-iterations=1", "--benchmark-disable-gc",
+        "--rootdir", str(workdir), *selected,
+    ]
+    run = run_sandboxed(argv, workdir=workdir, limits=limits, isolation=ctx.isolation,
+                        env={"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"})
+    timings = _read(report) if run.tool.returncode == 0 else None
+    return run, timings
+
+
+def _read(report: Path) -> Samples | None:
+    if not report.is_file() or report.is_symlink():
+        return None
+    try:
+        data = json.loads(report.read_text(encoding="utf-8"))
+        return {str(b["fullname"]): [float(t) for t in b["stats"]["data"]] for b in data["benchmarks"]}
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _judge(name: str, original: Samples, variant: Samples) -> GateResult:
+    comparisons = {node: compare_timings(original[node], variant[node]) for node in sorted(original.keys() & variant.keys())}
+    if not comparisons:
+        return GateResult(name, Outcome.ERROR, "the benchmark runs reported no timings")
+    evidence = tuple(_evidence(node, c) for node, c in comparisons.items())
+    slower = [node for node, c in comparisons.items() if c.verdict is Verdict.SLOWER]
+    if slower:
+        c = comparisons[slower[0]]
+        return GateResult(name, Outcome.FAIL, f"slower beyond noise on {slower[0]}: ×{c.speedup:.2f} "
+                          f"(95% CI ×{c.low:.2f}–×{c.high:.2f})", evidence)
+    faster = {node: c for node, c in comparisons.items() if c.verdict is Verdict.FASTER}
+    if not faster:
+        return GateResult(name, Outcome.PASS, f"no difference beyond noise on {len(comparisons)} benchmark(s)", evidence)
+    best = max(faster, key=lambda node: faster[node].low)
+    c = faster[best]
+    return GateResult(name, Outcome.PASS, f"speed-up ×{c.speedup:.2f} on {best} (95% CI ×{c.low:.2f}–×{c.high:.2f})",
+                      evidence, speedup=round(c.speedup, 4))
+
+
+def _evidence(node: str, c: Comparison) -> Evidence:
+    return Evidence(
+        f"{node}: {c.verdict.value}, ×{c.speedup:.2f} (95% CI ×{c.low:.2f}–×{c.high:.2f}); median "
+        f"{c.original_median * 1e3:.3f} ms → {c.variant_median * 1e3:.3f} ms",
+        node.split("::")[0], rule=node,
+        data=(("speedup", c.speedup), ("low", c.low), ("high", c.high), ("original_median", c.original_median),
+              ("variant_median", c.variant_median)),
+    )

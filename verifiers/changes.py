@@ -1,0 +1,145 @@
+"""What a change touches, found by comparing syntax trees (never the diff text): changed
+functions and methods, module-level names whose binding changed, and the functions that read
+those names or call a changed function."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from verifiers.base import ChangeKind, Variant
+from verifiers.symbols import module_name_for
+
+__all__ = ["ModuleChange", "changed_modules", "function_index"]
+
+
+@dataclass(frozen=True)
+class ModuleChange:
+    """One changed Python module of `source`."""
+
+    module: str
+    path: str
+    changed: tuple[str, ...]  # functions/methods present in both versions whose code differs
+    added: tuple[str, ...]  # functions/methods only in the variant
+    removed: tuple[str, ...]  # functions/methods only in the original
+    state_names: tuple[str, ...]  # module-level names (not defs) whose binding differs
+    readers: tuple[str, ...]  # unchanged functions that read a changed state name
+    callers: tuple[str, ...]  # unchanged functions that call a changed function
+
+    @property
+    def to_check(self) -> tuple[str, ...]:
+        """Everything whose behaviour the change may alter, in a stable order."""
+        return tuple(dict.fromkeys((*self.changed, *self.readers, *self.callers)))
+
+
+def function_index(tree: ast.Module) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+    """Top-level functions and methods of top-level classes (nested ones too), by qualname."""
+    found: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+
+    def walk(body: list[ast.stmt], prefix: str) -> None:
+        for node in body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                found[prefix + node.name] = node
+            elif isinstance(node, ast.ClassDef):
+                walk(node.body, f"{prefix}{node.name}.")
+
+    walk(tree.body, "")
+    return found
+
+
+def changed_modules(variant: Variant) -> list[ModuleChange]:
+    """Per changed module, what differs between the original and the variant."""
+    found = []
+    for change in variant.changes:
+        module = module_name_for(change.path)
+        if module is None or change.kind is ChangeKind.DELETED:
+            continue
+        original_path = change.renamed_from or change.path
+        before = _parse(variant.original_root / original_path) if change.kind is not ChangeKind.ADDED or change.renamed_from else ast.Module([], [])
+        after = _parse(variant.root / change.path)
+        if before is None or after is None:
+            continue
+        found.append(_compare(module, change.path, before, after))
+    return found
+
+
+def _parse(path: Path) -> ast.Module | None:
+    if not path.is_file():
+        return ast.Module([], [])
+    try:
+        return ast.parse(path.read_bytes())
+    except SyntaxError:
+        return None
+
+
+def _compare(module: str, path: str, before: ast.Module, after: ast.Module) -> ModuleChange:
+    old, new = function_index(before), function_index(after)
+    changed = tuple(q for q in new if q in old and _code(old[q]) != _code(new[q]))
+    old_state, new_state = _state(before), _state(after)
+    state_names = tuple(sorted(n for n in old_state.keys() | new_state.keys() if old_state.get(n) != new_state.get(n)))
+    unchanged = [q for q in new if q in old and q not in changed]
+    readers = tuple(q for q in unchanged if _names_read(new[q]) & set(state_names))
+    changed_leaves = {q.rsplit(".", 1)[-1] for q in changed}
+    callers = tuple(q for q in unchanged if q not in readers and _names_called(new[q]) & changed_leaves)
+    return ModuleChange(
+        module, path, changed, tuple(q for q in new if q not in old), tuple(q for q in old if q not in new),
+        state_names, readers, callers,
+    )
+
+
+def _code(node: ast.AST) -> str:
+    return ast.dump(node, include_attributes=False)
+
+
+def _state(tree: ast.Module) -> dict[str, str]:
+    """Module-level bindings other than defs and classes, by name, as code."""
+    state: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            state.update(_class_state(node) if isinstance(node, ast.ClassDef) else {})
+            continue
+        for name in _bound(node):
+            state[name] = state.get(name, "") + _code(node)
+    return state
+
+
+def _class_state(node: ast.ClassDef) -> dict[str, str]:
+    """Class-level attributes (not methods) count as module state: `Class.LIMIT`."""
+    attributes: dict[str, str] = {}
+    for item in node.body:
+        if not isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for name in _bound(item):
+                attributes[f"{node.name}.{name}"] = attributes.get(f"{node.name}.{name}", "") + _code(item)
+    bases = _code(ast.Module([ast.Expr(b) for b in node.bases], [])) + "".join(_code(d) for d in node.decorator_list)
+    attributes[f"{node.name}.<header>"] = bases
+    return attributes
+
+
+def _bound(node: ast.stmt) -> Iterator[str]:
+    for child in ast.walk(node):
+        if isinstance(child, ast.Name) and isinstance(child.ctx, (ast.Store, ast.Del)):
+            yield child.id
+        elif isinstance(child, ast.alias):
+            yield (child.asname or child.name).split(".")[0]
+        elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            yield child.name
+    if isinstance(node, ast.Expr):  # a bare call at import time can change anything
+        yield "<import-time-effects>"
+
+
+def _names_read(node: ast.AST) -> set[str]:
+    names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    attributes = {f"{n.value.id}.{n.attr}" for n in ast.walk(node) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)}
+    return names | attributes | {"<import-time-effects>"}
+
+
+def _names_called(node: ast.AST) -> set[str]:
+    called = set()
+    for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
+        if isinstance(call.func, ast.Name):
+            called.add(call.func.id)
+        elif isinstance(call.func, ast.Attribute):
+            called.add(call.func.attr)
+    return called

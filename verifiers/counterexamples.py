@@ -1,0 +1,91 @@
+"""Counterexamples as ready-to-run pytest tests: they pass on the original and fail on the
+variant, run from the project root (`python -m pytest path/to/test_file.py`)."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+__all__ = ["contract_test", "equivalence_test", "split_call"]
+
+_HEADER: Final = '''"""{title}
+
+Written by Crucible. Passes on the original, fails on the variant.
+Run from the project root: python -m pytest {{this file}}
+"""
+
+import inspect
+
+import pytest
+
+import {module} as _module
+'''
+
+
+def split_call(text: str, leaf: str) -> str | None:
+    """The argument source of the first `leaf(...)` call in `text` (balanced parentheses)."""
+    start = text.find(f"{leaf}(")
+    if start < 0:
+        return None
+    depth, quote, i = 0, "", start + len(leaf)
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth == 0:
+                return text[start + len(leaf) + 1:i]
+        i += 1
+    return None
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"\W+", "_", text).strip("_").lower() or "case"
+
+
+def _callee(qualname: str) -> str:
+    return "_module." + qualname
+
+
+def equivalence_test(module: str, qualname: str, arguments: str, returned: str, error: str | None) -> str:
+    """A test pinning the original's behaviour on `arguments` (a call's argument source):
+    its return value's repr, or the type of the exception it raised."""
+    title = f"Crucible equivalence gate: {module}.{qualname} behaves differently on this input."
+    body = _HEADER.format(title=title, module=module)
+    call = f"{_callee(qualname)}({arguments})"
+    names = "    globals().update({k: v for k, v in vars(_module).items() if not k.startswith('__')})\n"
+    if error is not None:
+        kind = error.split("(", 1)[0]
+        exception = f"getattr(__builtins__, {kind!r}, None) or getattr(_module, {kind!r})"
+        check = f"    with pytest.raises({exception}):\n        {call}\n"
+    else:
+        check = f"    result = {call}\n    assert repr(result) == {returned!r}\n"
+    return body + f"\n\ndef test_{_slug(qualname)}_counterexample() -> None:\n{names}{check}"
+
+
+def contract_test(module: str, qualname: str, arguments: str, condition: str) -> str:
+    """A test evaluating the violated condition on the counterexample input."""
+    title = f"Crucible contracts gate: {module}.{qualname} breaks `{condition}`."
+    body = _HEADER.format(title=title, module=module)
+    expression = condition.split(":", 1)[1].strip() if ":" in condition else ""
+    lines = [
+        f"    namespace = {{k: v for k, v in vars(_module).items()}}",
+        f"    args = eval({'(' + arguments + ',)'!r}, namespace)",
+        f"    function = {_callee(qualname)}",
+        "    bound = inspect.signature(function).bind(*args)",
+        "    result = function(*args)",
+    ]
+    if expression and "__old__" not in expression:
+        lines += [
+            "    names = {**namespace, **bound.arguments, '__return__': result}",
+            f"    assert eval({expression!r}, names)",
+        ]
+    return body + f"\n\ndef test_{_slug(qualname)}_contract() -> None:\n" + "\n".join(lines) + "\n"

@@ -1,0 +1,156 @@
+"""What the formal gates share: the per-function verdict, the sandboxed worker that computes it,
+parallel runs up to the number of cores, and a cache keyed by content."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+from pipeline import __version__
+from verifiers.base import Evidence, GateContext, Outcome, Strength
+from verifiers.sandbox import SandboxLimits, run_sandboxed
+from verifiers.toolrun import tool_home
+
+__all__ = [
+    "Counterexample",
+    "FunctionVerdict",
+    "WORKER",
+    "combine",
+    "parallel",
+    "run_worker",
+    "verdict_cache",
+]
+
+WORKER: Final = "_crucible_formal_worker.py"
+_WORKER_SOURCE: Final = Path(__file__).with_name("_formal_worker.py")
+_RESULT_MARK: Final = "CRUCIBLE-FORMAL-RESULT "
+_STRENGTH_ORDER: Final = (Strength.PROVED, Strength.EXHAUSTIVE, Strength.BOUNDED, Strength.SAMPLED)
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    input: str  # the call's arguments as Python source
+    original: str  # what the original does on it ("returns 3", "raises KeyError: 'x'")
+    variant: str
+    condition: str = ""  # for a contract: the condition that fails
+    test: str = ""  # a ready-to-run pytest test
+
+
+@dataclass(frozen=True)
+class FunctionVerdict:
+    """One function's result in one formal gate."""
+
+    module: str
+    qualname: str
+    outcome: Outcome
+    summary: str
+    strength: Strength | None = None
+    paths: int = 0
+    counterexample: Counterexample | None = None
+    detail: str = ""
+    cached: bool = field(default=False, compare=False)
+
+    @property
+    def name(self) -> str:
+        return f"{self.module}.{self.qualname}" if self.qualname else self.module
+
+    def evidence(self, path: str | None) -> Evidence:
+        strength = f" ({self.strength.value})" if self.strength else ""
+        excerpt = self.detail
+        if self.counterexample is not None:
+            c = self.counterexample
+            excerpt = "\n".join(filter(None, [f"input: {c.input}", f"condition: {c.condition}" if c.condition else "",
+                                              f"original: {c.original}", f"variant: {c.variant}"]))
+        return Evidence(
+            f"{self.name}: {self.outcome.value}{strength}: {self.summary}", path, None,
+            rule=self.qualname or "module-state", excerpt=excerpt,
+            reproduction=self.counterexample.test if self.counterexample and self.counterexample.test else None,
+        )
+
+
+def combine(verdicts: Sequence[FunctionVerdict]) -> tuple[Outcome, Strength | None]:
+    """fail beats error beats unknown beats pass; a pass is as strong as its weakest function."""
+    for outcome in (Outcome.FAIL, Outcome.ERROR, Outcome.UNKNOWN):
+        if any(v.outcome is outcome for v in verdicts):
+            return outcome, None
+    strengths = [v.strength for v in verdicts if v.strength is not None]
+    weakest = max(strengths, key=_STRENGTH_ORDER.index) if strengths else None
+    return Outcome.PASS, weakest
+
+
+def parallel(jobs: Sequence[Callable[[], FunctionVerdict]]) -> list[FunctionVerdict]:
+    """Run jobs up to the number of cores at once, results in job order."""
+    with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), os.cpu_count() or 1))) as pool:
+        return list(pool.map(lambda job: job(), jobs))
+
+
+def install_worker(tree: Path) -> None:
+    shutil.copyfile(_WORKER_SOURCE, tree / WORKER)
+
+
+def run_worker(ctx: GateContext, tree: Path, job: dict[str, Any], label: str) -> dict[str, Any]:
+    """Run the worker on a private copy of `tree` in the sandbox, under the per-function wall
+    limit. A time-out, a crash or a missing result comes back as `unknown`/`error`, never a pass."""
+    workdir = ctx.scratch / f"worker-{label}"
+    shutil.copytree(tree, workdir, symlinks=True)
+    (workdir / "job.json").write_text(json.dumps(job), encoding="utf-8")
+    budgets = ctx.budgets
+    limits = SandboxLimits(budgets.function_seconds, int(budgets.function_seconds * 2) + 5,
+                           budgets.memory_bytes, budgets.file_bytes, budgets.processes)
+    run = run_sandboxed(
+        [sys.executable, WORKER, "job.json"], workdir=workdir, limits=limits, isolation=ctx.isolation,
+    )
+    shutil.rmtree(workdir, ignore_errors=True)
+    tool = run.tool
+    if tool.timed_out:
+        return {"outcome": "unknown", "summary": f"hit the wall-clock limit of {budgets.function_seconds:.0f}s (a hang on some path?)"}
+    for line in reversed(tool.stdout.splitlines()):
+        if line.startswith(_RESULT_MARK):
+            result: dict[str, Any] = json.loads(line[len(_RESULT_MARK):])
+            return result
+    killed = f"killed by signal {run.killed_by}" if run.killed_by else f"exit {tool.returncode}"
+    return {"outcome": "unknown", "summary": f"the analysis ended without a result ({killed})", "detail": tool.excerpt()}
+
+
+def verdict_cache(key_parts: Sequence[str]) -> _Cache:
+    digest = hashlib.sha256("\x00".join([__version__, *key_parts]).encode()).hexdigest()
+    return _Cache(tool_home().parent / "verdicts" / digest[:2] / f"{digest}.json")
+
+
+@dataclass(frozen=True)
+class _Cache:
+    """Settled verdicts (pass or fail, never unknown or error) survive between runs."""
+
+    path: Path
+
+    def load(self) -> FunctionVerdict | None:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        counterexample = Counterexample(**data["counterexample"]) if data.get("counterexample") else None
+        return FunctionVerdict(
+            data["module"], data["qualname"], Outcome(data["outcome"]), data["summary"],
+            Strength(data["strength"]) if data.get("strength") else None, data.get("paths", 0),
+            counterexample, data.get("detail", ""), cached=True,
+        )
+
+    def store(self, verdict: FunctionVerdict) -> None:
+        if verdict.outcome not in (Outcome.PASS, Outcome.FAIL):
+            return
+        payload = asdict(verdict)
+        payload["outcome"] = verdict.outcome.value
+        payload["strength"] = verdict.strength.value if verdict.strength else None
+        payload.pop("cached")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        from verifiers.atomic import write_text_atomic
+
+        write_text_atomic(self.path, json.dumps(payload))

@@ -1,0 +1,67 @@
+"""Watching the original at work: run its tests and benchmarks once in the sandbox, recording
+what named functions receive and which test or benchmark reaches them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from verifiers.base import GateContext
+from verifiers.sandbox import SandboxLimits, run_sandboxed
+from verifiers.tree import copy_tree, iter_files
+
+__all__ = ["RECORDINGS", "Recording", "benchmark_files", "record_inputs"]
+
+RECORDINGS: Final = "_crucible_recordings.pkl"
+_PLUGIN: Final = "_crucible_record_plugin"
+
+
+@dataclass(frozen=True)
+class Recording:
+    """Which test or benchmark node id reached which "module:qualname". The inputs themselves
+    stay pickled for the sandboxed worker: Crucible never unpickles project objects."""
+
+    coverage: dict[str, tuple[str, ...]]
+    inputs_file: Path | None
+
+
+def benchmark_files(root: Path, benchmarks: str | None) -> list[str]:
+    """pytest-benchmark files (`bench_*.py`, `test_*.py`), which must be named explicitly."""
+    if benchmarks is None:
+        return []
+    return [p for p in iter_files(root, benchmarks) if p.rsplit("/", 1)[-1].startswith(("bench_", "test_")) and p.endswith(".py")]
+
+
+def record_inputs(ctx: GateContext, targets: Sequence[tuple[str, str]], destination: Path | None = None) -> Recording:
+    """Run the original's tests and benchmarks (each benchmark once) under the recorder."""
+    workdir = copy_tree(ctx.variant.original_root, ctx.scratch / f"record-{len(list(ctx.scratch.iterdir()))}")
+    shutil.copyfile(Path(__file__).with_name("_record_plugin.py"), workdir / f"{_PLUGIN}.py")
+    out = workdir / "_crucible_recorded.pkl"
+    b = ctx.budgets
+    limits = SandboxLimits(b.test_seconds, b.test_cpu_seconds, b.memory_bytes, b.file_bytes, b.processes)
+    argv = [
+        sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "pytest_benchmark.plugin",
+        "-p", _PLUGIN, "--benchmark-disable", "--rootdir", str(workdir), ctx.config.tests,
+        *benchmark_files(workdir, ctx.config.benchmarks),
+    ]
+    env = {
+        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTHONPATH": str(workdir),
+        "CRUCIBLE_RECORD": json.dumps([f"{m}:{q}" for m, q in targets]), "CRUCIBLE_RECORD_OUT": str(out),
+    }
+    run_sandboxed(argv, workdir=workdir, limits=limits, isolation=ctx.isolation, env=env)
+    coverage: dict[str, tuple[str, ...]] = {}
+    coverage_file = out.with_name(out.name + ".json")
+    if coverage_file.is_file() and not coverage_file.is_symlink():
+        raw = json.loads(coverage_file.read_text(encoding="utf-8"))
+        coverage = {str(k): tuple(str(t) for t in v) for k, v in raw.items()} if isinstance(raw, dict) else {}
+    inputs_file = None
+    if destination is not None and out.is_file() and not out.is_symlink():
+        shutil.copyfile(out, destination)
+        inputs_file = destination
+    shutil.rmtree(workdir, ignore_errors=True)
+    return Recording(coverage, inputs_file)
