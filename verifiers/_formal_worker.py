@@ -22,6 +22,7 @@ import os
 import pickle
 import sys
 import traceback
+import types
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -31,6 +32,8 @@ MUTABLE_TYPES = (list, dict, set, bytearray, collections.deque)
 
 def main(job_path: str) -> int:
     sys.path.insert(0, os.getcwd())
+    if os.path.isdir("src"):
+        sys.path.insert(0, os.path.join(os.getcwd(), "src"))
     with open(job_path, encoding="utf-8") as handle:
         job = json.load(handle)
     import crosshair.core_and_libs  # noqa: F401  (registers CrossHair's patches before any analysis)
@@ -159,18 +162,19 @@ def shared_mutables(original: Any, variant: Any) -> list[str]:
     return names
 
 
-def observed(fn: Callable[..., Any], module: Any, names: list[str]) -> Callable[..., Any]:
-    """`fn`, returning its result together with the module containers it may have mutated."""
-    if not names:
-        return fn
-
+def observed(fn: Callable[..., Any], module: Any, names: list[str], signature: inspect.Signature | None = None) -> Callable[..., Any]:
+    """`fn`, returning its result together with the module containers it may have mutated,
+    and presenting `signature` (types inferred from recorded inputs) to CrossHair."""
     import functools
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         result = fn(*args, **kwargs)
-        return (result, {name: getattr(module, name) for name in names})
+        return (result, {name: getattr(module, name) for name in names}) if names else result
 
+    if signature is not None:
+        wrapper.__signature__ = signature  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
     return wrapper
 
 
@@ -183,18 +187,83 @@ def EQUIVALENCE(job: Mapping[str, Any]) -> dict[str, Any]:
             setattr(original, name, getattr(variant, name))
     if job.get("qualname") is None:
         return compare_state(original, variant, job.get("state_names", []), modules)
-    owner_o, fn_o = resolve(job["shadow"], job["qualname"])
-    owner_v, fn_v = resolve(job["module"], job["qualname"])
+    owner_o, _ = resolve(job["shadow"], job["qualname"])
+    owner_v, _ = resolve(job["module"], job["qualname"])
     mutables = shared_mutables(original, variant)
-    concrete = compare_concrete(job, owner_o, owner_v, original, variant, modules, mutables)
-    if concrete is not None:
-        return concrete
-    if not job.get("crosshair"):
-        count = job.get("concrete_count", 0)
-        if count:
-            return {"outcome": "pass", "strength": "sampled", "summary": f"agreed on {count} recorded input(s)", "paths": count}
-        return {"outcome": "unknown", "summary": "CrossHair cannot build inputs and no recorded inputs reached it"}
-    return compare_symbolic(job, owner_o, owner_v, original, variant, modules, mutables)
+    fn_o = bound_callable(owner_o, original, job["qualname"])
+    fn_v = bound_callable(owner_v, variant, job["qualname"])
+    inputs = load_inputs(job)
+    mismatch = compare_concrete(job, fn_o, fn_v, inputs, original, variant, modules, mutables)
+    if mismatch is not None:
+        return mismatch
+    if job.get("crosshair"):
+        return compare_symbolic(job, owner_o, owner_v, original, variant, modules, mutables)
+    signature = infer_signature(fn_o, inputs) if owner_o is None else None
+    if signature is not None:
+        symbolic = compare_symbolic(job, owner_o, owner_v, original, variant, modules, mutables, signature)
+        if symbolic["outcome"] == "fail":
+            return symbolic
+        if symbolic["outcome"] == "pass":
+            symbolic["strength"] = "bounded"
+            symbolic["summary"] = (f"agreed on {len(inputs)} recorded input(s); {symbolic['summary']} over types "
+                                   f"inferred from them ({signature})")
+            return symbolic
+    if inputs:
+        return {"outcome": "pass", "strength": "sampled", "paths": len(inputs),
+                "summary": f"agreed on {len(inputs)} recorded input(s) (CrossHair cannot build inputs: no annotations)"}
+    return {"outcome": "unknown", "summary": "CrossHair cannot build inputs (no annotations) and no recorded input reached it"}
+
+
+def load_inputs(job: Mapping[str, Any]) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """Seeds (a Z3 model) first, then the inputs recorded from the project's own runs."""
+    inputs: list[tuple[tuple[Any, ...], dict[str, Any]]] = [(tuple(s), {}) for s in job.get("seeds", [])]
+    if job.get("recordings") and os.path.exists(job["recordings"]):
+        with open(job["recordings"], "rb") as handle:
+            inputs += pickle.load(handle).get(f"{job['module']}:{job['qualname']}", [])
+    return inputs
+
+
+def infer_signature(fn: Callable[..., Any], inputs: list[tuple[tuple[Any, ...], dict[str, Any]]]) -> inspect.Signature | None:
+    """Annotations for an unannotated function, when every recorded input agrees on a simple type."""
+    try:
+        signature = inspect.signature(fn)
+        bound = [signature.bind(*args, **kwargs).arguments for args, kwargs in inputs]
+    except (TypeError, ValueError):
+        return None
+    if not bound:
+        return None
+    parameters = []
+    for parameter in signature.parameters.values():
+        if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
+            return None
+        kinds = collections.Counter(type_of(values[parameter.name]) for values in bound if parameter.name in values)
+        if parameter.annotation is not parameter.empty:
+            parameters.append(parameter)
+        elif kinds and None not in kinds:
+            # The type the function most often receives (a list of ints over a list of strs).
+            parameters.append(parameter.replace(annotation=kinds.most_common(1)[0][0]))
+        else:
+            return None
+    return signature.replace(parameters=parameters)
+
+
+def type_of(value: object) -> Any:
+    """A simple, CrossHair-friendly type for `value`, or None."""
+    simple = (bool, int, float, str, bytes)
+    if type(value) in simple:
+        return type(value)
+    if isinstance(value, (list, set, frozenset, tuple)) and type(value) in (list, set, frozenset, tuple) and value:
+        inner = {type_of(v) for v in value}
+        if len(inner) == 1 and None not in inner:
+            element = inner.pop()
+            arguments = (element, ...) if type(value) is tuple else (element,)
+            return types.GenericAlias(type(value), arguments)
+    if isinstance(value, dict) and type(value) is dict and value:
+        keys = {type_of(k) for k in value}
+        values = {type_of(v) for v in value.values()}
+        if len(keys) == 1 and len(values) == 1 and None not in keys | values:
+            return types.GenericAlias(dict, (keys.pop(), values.pop()))
+    return None
 
 
 def compare_state(original: Any, variant: Any, names: list[str], modules: tuple[str, str]) -> dict[str, Any]:
@@ -237,30 +306,16 @@ def safe_repr(value: object) -> str:
     return text if len(text) <= 400 else text[:400] + "…"
 
 
-def compare_concrete(job: Mapping[str, Any], owner_o: Any, owner_v: Any, original: Any, variant: Any,
+def compare_concrete(job: Mapping[str, Any], fn_o: Callable[..., Any], fn_v: Callable[..., Any],
+                     inputs: list[tuple[tuple[Any, ...], dict[str, Any]]], original: Any, variant: Any,
                      modules: tuple[str, str], mutables: list[str]) -> dict[str, Any] | None:
-    """Seeds (e.g. a Z3 model) and inputs recorded from the project's own runs: the first
-    disagreement is a counterexample; None when every input agrees."""
-    inputs: list[tuple[tuple[Any, ...], dict[str, Any]]] = [(tuple(s), {}) for s in job.get("seeds", [])]
-    if job.get("recordings") and os.path.exists(job["recordings"]):
-        with open(job["recordings"], "rb") as handle:
-            inputs += pickle.load(handle).get(f"{job['module']}:{job['qualname']}", [])
-    job_counts = dict(job)
-    fn_o = bound_callable(owner_o, original, job["qualname"])
-    fn_v = bound_callable(owner_v, variant, job["qualname"])
+    """The first input on which the two versions disagree, as a failure; None when all agree."""
     for args, kwargs in inputs:
         left = run_once(fn_o, original, mutables, args, kwargs)
         right = run_once(fn_v, variant, mutables, args, kwargs)
         if not outcomes_equal(left, right, modules):
             return {"outcome": "fail", "summary": "different behaviour on a concrete input",
                     "counterexample": counterexample(job, args, kwargs, left, right)}
-    if isinstance(job_counts, dict):
-        job_counts["concrete_count"] = len(inputs)
-    if not job.get("crosshair"):
-        if inputs:
-            return {"outcome": "pass", "strength": "sampled", "paths": len(inputs),
-                    "summary": f"agreed on {len(inputs)} recorded input(s)"}
-        return {"outcome": "unknown", "summary": "CrossHair cannot build inputs for this function and no recorded inputs reached it"}
     return None
 
 
@@ -303,7 +358,7 @@ def describe(outcome: Mapping[str, Any]) -> str:
 
 
 def compare_symbolic(job: Mapping[str, Any], owner_o: Any, owner_v: Any, original: Any, variant: Any,
-                     modules: tuple[str, str], mutables: list[str]) -> dict[str, Any]:
+                     modules: tuple[str, str], mutables: list[str], signature: inspect.Signature | None = None) -> dict[str, Any]:
     import crosshair.diff_behavior as db
     from crosshair.diff_behavior import ExceptionEquivalenceType
     from crosshair.fnutil import FunctionInfo
@@ -319,8 +374,10 @@ def compare_symbolic(job: Mapping[str, Any], owner_o: Any, owner_v: Any, origina
     infos = []
     for owner, module, name in ((owner_o, original, job["shadow"]), (owner_v, variant, job["module"])):
         info = function_info(owner, name, job["qualname"])
-        fn, _sig = info.callable()
-        infos.append(FunctionInfo.from_fn(observed(fn, module, mutables)) if mutables and owner is None else info)
+        if owner is None and (mutables or signature is not None):
+            fn, _sig = info.callable()
+            info = FunctionInfo.from_fn(observed(fn, module, mutables, signature))
+        infos.append(info)
     budget = job["budget"]
     options = DEFAULT_OPTIONS.overlay(AnalysisOptionSet(
         per_condition_timeout=budget["search_seconds"], per_path_timeout=budget["per_path_seconds"],

@@ -76,6 +76,8 @@ class Finding:
 
 def find_violations(root: Path, relative: str, protected: ProtectedNames) -> list[Finding]:
     """Every violation in one file of the tree at `root`."""
+    if relative.startswith("src/"):  # the src layout: module names start below src/
+        root, relative = root / "src", relative.removeprefix("src/")
     path = str(root / relative)
     manager = FullRepoManager(str(root), [path], {FullyQualifiedNameProvider})
     wrapper = manager.get_metadata_wrapper_for_path(path)

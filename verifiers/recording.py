@@ -50,7 +50,7 @@ def record_inputs(ctx: GateContext, targets: Sequence[tuple[str, str]], destinat
         *benchmark_files(workdir, ctx.config.benchmarks),
     ]
     env = {
-        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTHONPATH": str(workdir),
+        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
         "CRUCIBLE_RECORD": json.dumps([f"{m}:{q}" for m, q in targets]), "CRUCIBLE_RECORD_OUT": str(out),
     }
     run_sandboxed(argv, workdir=workdir, limits=limits, isolation=ctx.isolation, env=env)

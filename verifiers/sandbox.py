@@ -226,6 +226,9 @@ def _environment(workdir: Path, extra: Mapping[str, str] | None) -> dict[str, st
         "PYTHONHASHSEED": "0",
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONNOUSERSITE": "1",
+        # The project's own code comes from the private copy, flat or src layout, before
+        # anything installed in Crucible's environment.
+        "PYTHONPATH": ":".join(str(p) for p in (workdir / "src", workdir) if p.is_dir()),
     }
     env.update(extra or {})
     return env

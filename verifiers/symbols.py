@@ -12,10 +12,13 @@ __all__ = ["binding_statements", "module_file", "module_name_for", "symbol_sourc
 _COMPOUND = (cst.If, cst.Try, cst.TryStar, cst.With, cst.For, cst.While)
 
 
+SOURCE_ROOTS = ("", "src/")  # flat layout, or the `src/` layout
+
+
 def module_file(root: Path, module: str) -> str | None:
     """The project-relative file defining `module`, if the project has it."""
     base = module.replace(".", "/")
-    for candidate in (f"{base}.py", f"{base}/__init__.py"):
+    for candidate in (f"{prefix}{base}{suffix}" for prefix in SOURCE_ROOTS for suffix in (".py", "/__init__.py")):
         if (root / candidate).is_file():
             return candidate
     return None
@@ -25,7 +28,7 @@ def module_name_for(relative: str) -> str | None:
     """`pkg/mod.py` -> `pkg.mod`; `pkg/__init__.py` -> `pkg`; None for non-Python files."""
     if not relative.endswith((".py", ".pyi")):
         return None
-    parts = relative.rsplit(".", 1)[0].split("/")
+    parts = relative.removeprefix("src/").rsplit(".", 1)[0].split("/")
     if parts[-1] == "__init__":
         parts = parts[:-1]
     return ".".join(parts) if parts and all(p.isidentifier() for p in parts) else None
