@@ -1,0 +1,145 @@
+"""Gates 6-8 on real CrossHair, Z3 and pytest-benchmark, on the `formal` fixture (calc/core.py).
+
+Each row is a variant of one function and the verdict it must get; the project's own tests pass
+on every variant here, so only the formal gates stand between it and admission.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, VariantFactory
+from verifiers.base import Budgets, Outcome, SkipReason, Strength
+from verifiers.benchmarks import BenchmarkGate
+from verifiers.contracts import ContractsGate
+from verifiers.equivalence import EquivalenceGate
+from verifiers.tree import copy_tree
+
+CORE = "calc/core.py"
+SOURCE = (FIXTURES / "formal" / CORE).read_text()
+# Small budgets: counterexamples come in well under a second; a hang is cut at the wall limit.
+FAST = Budgets(search_seconds=2.0, function_seconds=12.0, benchmark_rounds=3)
+
+
+def variant(old: str, new: str) -> dict[str, str | None]:
+    assert old in SOURCE, old
+    return {CORE: SOURCE.replace(old, new)}
+
+
+UNIQUE_LOOP = "    seen: list[str] = []\n    for item in items:\n        if item not in seen:\n            seen.append(item)\n    return seen"
+WINDOW = "    return [sum(values[i:i + k]) for i in range(len(values) - k + 1)]"
+RUNNING = (
+    "    if len(values) < k:\n        return []\n    total = sum(values[:k])\n    sums = [total]\n"
+    "    for i in range(k, len(values)):\n        total += values[i] - values[i - k]\n        sums.append(total)\n    return sums"
+)
+
+EQUIVALENCE = [
+    ("order lost", variant(UNIQUE_LOOP, "    return sorted(set(items))"), Outcome.FAIL, None),
+    ("boundary shifted", variant("if score >= 80:", "if score > 80:"), Outcome.FAIL, None),
+    ("exception type changed", variant("    ranked = sorted(items, key=lambda item: -item.score)\n    return ranked[0].name",
+                                       "    return max(items, key=lambda item: item.score).name"), Outcome.FAIL, None),
+    ("tie-break lost", variant("    ranked = sorted(items, key=lambda item: -item.score)\n    return ranked[0].name",
+                               "    ranked = sorted(items, key=lambda item: -item.score, reverse=False)\n    return ranked[-1].name if len(ranked) > 1 and ranked[-1].score == ranked[0].score else ranked[0].name"),
+     Outcome.FAIL, None),
+    ("infinite loop on a rare path", variant('    """The index of `target`, or -1."""\n',
+                                             '    """The index of `target`, or -1."""\n    if target == 7919 and len(items) == 2:\n        while True:\n            pass\n'),
+     Outcome.UNKNOWN, None),
+    ("public module state changed", variant("LIMIT = 100", "LIMIT = 99"), Outcome.FAIL, None),
+    ("O(n^2) dedupe to dict.fromkeys", variant(UNIQUE_LOOP, "    return list(dict.fromkeys(items))"), Outcome.PASS, Strength.BOUNDED),
+    ("window sums to running sums", variant(WINDOW, RUNNING), Outcome.PASS, Strength.BOUNDED),
+    ("integer rewrite proved by Z3", variant("    if x < 0:\n        return 0\n    if x > LIMIT:\n        return LIMIT\n    return x",
+                                             "    return min(max(x, 0), LIMIT)"), Outcome.PASS, Strength.PROVED),
+    ("may-change function judged by its contract", variant("    return sorted(items)", "    return sorted(items, reverse=True)"), Outcome.PASS, None),
+]
+
+
+@pytest.mark.parametrize(("label", "edits", "expected", "strength"), EQUIVALENCE, ids=[r[0] for r in EQUIVALENCE])
+def test_equivalence_gate(make_context: VariantFactory, tmp_path: Path, label: str, edits: dict[str, str | None],
+                          expected: Outcome, strength: Strength | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # no verdict from an earlier run
+    result = EquivalenceGate().check(make_context(FIXTURES / "formal", edits, budgets=FAST))
+    assert result.outcome is expected, result
+    if strength is not None:
+        assert result.strength is strength, result
+    if expected is Outcome.FAIL and label != "public module state changed":
+        failing = next(e for e in result.evidence if ": fail" in e.message)
+        assert "input:" in failing.excerpt and "original:" in failing.excerpt and "variant:" in failing.excerpt
+
+
+def test_equivalence_counterexample_is_a_test_that_fails_on_the_variant_only(make_context: VariantFactory, tmp_path: Path) -> None:
+    edits = variant(UNIQUE_LOOP, "    return sorted(set(items))")
+    result = EquivalenceGate().check(make_context(FIXTURES / "formal", edits, budgets=FAST))
+    reproduction = next(e.reproduction for e in result.evidence if e.reproduction)
+    assert reproduction is not None
+    assert _pytest_on(tmp_path / "original", reproduction, {}) == 0
+    assert _pytest_on(tmp_path / "variant", reproduction, edits) == 1
+
+
+def _pytest_on(root: Path, test_source: str, edits: dict[str, str | None]) -> int:
+    copy_tree(FIXTURES / "formal", root)
+    for path, text in edits.items():
+        assert text is not None
+        (root / path).write_text(text)
+    (root / "test_counterexample.py").write_text(test_source)
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_counterexample.py"],
+                          cwd=root, capture_output=True, check=False).returncode
+
+
+CONTRACTS = [
+    ("clamp bound broken", variant("    if x > LIMIT:\n        return LIMIT\n", ""), Outcome.FAIL),
+    ("may-change function breaking its contract", variant("    return sorted(items)", "    return sorted(set(items))"), Outcome.FAIL),
+    ("dedupe keeps its contract", variant(UNIQUE_LOOP, "    return list(dict.fromkeys(items))"), Outcome.PASS),
+    ("function without a contract", variant(WINDOW, RUNNING), Outcome.PASS),
+]
+
+
+@pytest.mark.parametrize(("label", "edits", "expected"), CONTRACTS, ids=[r[0] for r in CONTRACTS])
+def test_contracts_gate(make_context: VariantFactory, tmp_path: Path, label: str, edits: dict[str, str | None],
+                        expected: Outcome, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    result = ContractsGate().check(make_context(FIXTURES / "formal", edits, budgets=FAST))
+    assert result.outcome is expected, result
+    if expected is Outcome.FAIL:
+        failing = next(e for e in result.evidence if ": fail" in e.message)
+        assert "condition: post:" in failing.excerpt and failing.reproduction
+
+
+def test_contract_counterexample_test_fails_on_the_variant(make_context: VariantFactory, tmp_path: Path) -> None:
+    edits = variant("    if x > LIMIT:\n        return LIMIT\n", "")
+    result = ContractsGate().check(make_context(FIXTURES / "formal", edits, budgets=FAST))
+    reproduction = next(e.reproduction for e in result.evidence if e.reproduction)
+    assert reproduction is not None
+    assert _pytest_on(tmp_path / "original", reproduction, {}) == 0
+    assert _pytest_on(tmp_path / "variant", reproduction, edits) == 1
+
+
+def test_a_hang_costs_the_wall_limit_not_more(make_context: VariantFactory) -> None:
+    edits = variant('    """The index of `target`, or -1."""\n', '    """The index of `target`, or -1."""\n    while True:\n        pass\n')
+    result = EquivalenceGate().check(make_context(FIXTURES / "formal", edits, budgets=Budgets(search_seconds=2.0, function_seconds=5.0)))
+    assert result.outcome is Outcome.UNKNOWN
+    assert "wall-clock limit" in result.summary
+
+
+BENCHMARKS = [
+    ("quadratic dedupe made linear", variant(UNIQUE_LOOP, "    return list(dict.fromkeys(items))"), Outcome.PASS, True),
+    ("window sums made linear", variant(WINDOW, RUNNING), Outcome.PASS, True),
+    ("slower variant", variant("        if item not in seen:\n", "        if item not in seen and item not in list(reversed(seen)):\n"), Outcome.FAIL, False),
+]
+
+
+@pytest.mark.parametrize(("label", "edits", "expected", "faster"), BENCHMARKS, ids=[r[0] for r in BENCHMARKS])
+def test_benchmark_gate(make_context: VariantFactory, label: str, edits: dict[str, str | None], expected: Outcome, faster: bool) -> None:
+    result = BenchmarkGate().check(make_context(FIXTURES / "formal", edits, budgets=FAST))
+    assert result.outcome is expected, result
+    assert (result.speedup is not None and result.speedup > 1.5) is faster, result
+    assert all(dict(e.data).keys() >= {"speedup", "low", "high"} for e in result.evidence)
+
+
+def test_benchmarks_not_configured_is_a_waivable_skip(make_context: VariantFactory, tiny: Path) -> None:
+    result = BenchmarkGate().check(make_context(tiny, {"agent/extra.py": "X = 1\n"}))
+    assert result.outcome is Outcome.SKIPPED and result.skip_reason is SkipReason.NOT_CONFIGURED
+    assert "not a rejection" in result.summary
