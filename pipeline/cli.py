@@ -13,6 +13,7 @@ from typing import TextIO
 
 from pipeline import __version__
 from pipeline.errors import BadInput, CrucibleError
+from verifiers.base import Budgets
 
 __all__ = ["main"]
 
@@ -37,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     gate.add_argument("--report-dir", type=Path, help="where the verdict goes (default: a new directory under ~/.local/state/crucible/reports)")
     gate.add_argument("--all-gates", action="store_true", help="run every gate even after a rejection (auditing)")
     gate.add_argument("--allow-weak-isolation", action="store_true", help="run tests with resource limits alone when namespaces are unavailable")
+    _budget_options(gate)
     gate.set_defaults(handler=_gate)
 
     kernel = commands.add_parser("kernel", help="pin or check the safety kernel digest")
@@ -61,6 +63,30 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("candidate")
     show.set_defaults(handler=_show)
     return parser
+
+
+def _budget_options(parser: argparse.ArgumentParser) -> None:
+    """Per-function and per-gate limits (defaults in verifiers.base.Budgets, listed in the README)."""
+    group = parser.add_argument_group("budgets")
+    group.add_argument("--per-function-timeout", type=float, metavar="S", help="wall limit of one function's formal check (default 30)")
+    group.add_argument("--search-budget", type=float, metavar="S", help="CrossHair's search time per function (default 3)")
+    group.add_argument("--per-gate-timeout", type=float, metavar="S", help="wall limit of one formal gate (default 600)")
+    group.add_argument("--test-timeout", type=float, metavar="S", help="wall limit of the test suite (default 300)")
+    group.add_argument("--benchmark-rounds", type=int, metavar="N", help="interleaved benchmark runs of each version (default 3)")
+
+
+def budgets_from(args: argparse.Namespace) -> Budgets:
+    options = {
+        "function_seconds": ("--per-function-timeout", args.per_function_timeout),
+        "search_seconds": ("--search-budget", args.search_budget),
+        "gate_seconds": ("--per-gate-timeout", args.per_gate_timeout),
+        "test_seconds": ("--test-timeout", args.test_timeout),
+        "benchmark_rounds": ("--benchmark-rounds", args.benchmark_rounds),
+    }
+    for option, value in options.values():
+        if value is not None and value <= 0:
+            raise BadInput(f"{option}: must be positive, got {value}")
+    return Budgets(**{field: value for field, (_, value) in options.items() if value is not None})
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:

@@ -38,8 +38,9 @@ class ContractsGate:
         tree = _woven_tree(ctx, specs)
         key = _cache_key(ctx)
         verdicts = parallel([
-            functools.partial(_check_one, ctx, tree, c, q, _condition_count(specs[c.module], q), key) for c, q in targets
-        ])
+            (c.module, q, functools.partial(_check_one, ctx, tree, c, q, _condition_count(specs[c.module], q), key))
+            for c, q in targets
+        ], ctx.budgets.gate_seconds)
         outcome, strength = combine(verdicts)
         paths = {c.module: c.path for c in changes}
         evidence = tuple(v.evidence(paths.get(v.module)) for v in verdicts)

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 from verifiers.base import Evidence, GateContext, GateResult, Outcome, Strength
 from verifiers.changes import ModuleChange, changed_modules, function_index
 from verifiers.counterexamples import equivalence_test
-from verifiers.formal import Counterexample, FunctionVerdict, combine, install_worker, parallel, run_worker, verdict_cache
+from verifiers.formal import Counterexample, FunctionVerdict, Job, combine, install_worker, parallel, run_worker, verdict_cache
 from verifiers.recording import RECORDINGS, record_inputs
 from verifiers.shadow import install_shadows, shadow_name
 from verifiers.specs import load_specs
@@ -49,9 +49,9 @@ class EquivalenceGate:
         tree, shared = _comparison_tree(ctx, changes)
         recordings = _recordings(ctx, targets, tree)
         key = _cache_key(ctx)
-        jobs = [functools.partial(_state_check, ctx, tree, c, shared) for c in states]
-        jobs += [functools.partial(_function_check, ctx, tree, c, q, shared, recordings, key) for c, q in targets]
-        verdicts = parallel(jobs)
+        jobs: list[Job] = [(c.module, "", functools.partial(_state_check, ctx, tree, c, shared)) for c in states]
+        jobs += [(c.module, q, functools.partial(_function_check, ctx, tree, c, q, shared, recordings, key)) for c, q in targets]
+        verdicts = parallel(jobs, ctx.budgets.gate_seconds)
         return _result(self.NAME, verdicts, {c.module: c.path for c in changes}, free)
 
 

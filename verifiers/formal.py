@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import sys
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -22,6 +23,7 @@ from verifiers.toolrun import tool_home
 __all__ = [
     "Counterexample",
     "FunctionVerdict",
+    "Job",
     "WORKER",
     "combine",
     "parallel",
@@ -86,10 +88,23 @@ def combine(verdicts: Sequence[FunctionVerdict]) -> tuple[Outcome, Strength | No
     return Outcome.PASS, weakest
 
 
-def parallel(jobs: Sequence[Callable[[], FunctionVerdict]]) -> list[FunctionVerdict]:
-    """Run jobs up to the number of cores at once, results in job order."""
+Job = tuple[str, str, Callable[[], FunctionVerdict]]
+"""(module, qualname, the check) — the names say what a job that never ran was for."""
+
+
+def parallel(jobs: Sequence[Job], gate_seconds: float) -> list[FunctionVerdict]:
+    """Run jobs up to the number of cores at once, results in job order. Jobs not started
+    within the gate's time limit are `unknown`, never silently dropped."""
+    deadline = time.monotonic() + gate_seconds
+
+    def run(job: Job) -> FunctionVerdict:
+        module, qualname, check = job
+        if time.monotonic() > deadline:
+            return FunctionVerdict(module, qualname, Outcome.UNKNOWN, f"not checked: the gate's time limit of {gate_seconds:.0f}s ran out")
+        return check()
+
     with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), os.cpu_count() or 1))) as pool:
-        return list(pool.map(lambda job: job(), jobs))
+        return list(pool.map(run, jobs))
 
 
 def install_worker(tree: Path) -> None:

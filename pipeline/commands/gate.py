@@ -19,13 +19,14 @@ from pipeline.gating import GateOptions, candidate_id, gate_patch, load_target
 from pipeline.patch import read_patch
 from pipeline.report.jsonl import append_record
 from pipeline.report.records import CandidateRecord
+from pipeline.report.reproductions import write_reproductions
 from verifiers.base import Isolation
 
 __all__ = ["run_gate_command"]
 
 
 def run_gate_command(args: argparse.Namespace, out: TextIO) -> int:
-    from pipeline.cli import default_report_dir
+    from pipeline.cli import budgets_from, default_report_dir
 
     report_dir = (args.report_dir or default_report_dir(args.project, "gate")).resolve()
     try:
@@ -34,6 +35,7 @@ def run_gate_command(args: argparse.Namespace, out: TextIO) -> int:
         options = GateOptions(
             all_gates=args.all_gates,
             isolation=Isolation.WEAK if args.allow_weak_isolation else Isolation.STRICT,
+            budgets=budgets_from(args),
         )
         console = Console(file=out, highlight=False, soft_wrap=True)
         with GateProgress(console) as progress:
@@ -43,6 +45,8 @@ def run_gate_command(args: argparse.Namespace, out: TextIO) -> int:
         raise
     append_record(report_dir, record)
     print_verdict(console, record)
+    for path in write_reproductions(report_dir, record):
+        console.print(f"counterexample test: {path}")
     console.print(f"report: {report_dir}")
     return 0 if record.admitted else 1
 
