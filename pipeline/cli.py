@@ -48,6 +48,28 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--project", required=True, type=Path)
         sub.set_defaults(handler=handler)
 
+    run = commands.add_parser("run", help="profile, propose, gate, and keep the best admitted variant")
+    run.add_argument("--project", required=True, type=Path)
+    run.add_argument("--proposer", default="rules", help="rules | vllm | replay:FILE (default: rules)")
+    run.add_argument("--budget", default="", help="e.g. candidates=40,minutes=10 (default: candidates=30,minutes=15)")
+    run.add_argument("--report-dir", type=Path, help="where the report goes (default: under ~/.local/state/crucible/reports)")
+    run.add_argument("--resume", action="store_true", help="continue the interrupted run in --report-dir")
+    run.add_argument("--apply", action="store_true", help="apply the best admitted variant to the project (clean git tree or backup)")
+    run.add_argument("--jobs", type=int, default=0, help="candidates gated at once (default: number of cores)")
+    run.add_argument("--allow-weak-isolation", action="store_true")
+    run.add_argument("--vllm-url", default="http://127.0.0.1:8000/v1", help="vLLM OpenAI-compatible base URL")
+    run.add_argument("--vllm-model", default="", help="served model name (default: the server's first model)")
+    run.add_argument("--vllm-api-key", default="", help="API key (default: $CRUCIBLE_VLLM_API_KEY or none)")
+    run.add_argument("--vllm-timeout", type=float, default=120.0, help="seconds per request")
+    _budget_options(run)
+    run.set_defaults(handler=_run)
+
+    for name, text in (("release", "publish an admitted variant to a running agent"),
+                       ("rollback", "switch a running agent back to an earlier version")):
+        runtime = commands.add_parser(name, help=text, add_help=False)
+        runtime.add_argument("arguments", nargs=argparse.REMAINDER)
+        runtime.set_defaults(handler=_runtime_command, runtime_command=name)
+
     redteam = commands.add_parser("redteam", help="gate the red-team suite and print its confusion matrix")
     redteam.add_argument("manifest", type=Path, nargs="?", default=Path("corpus/redteam/manifest.toml"))
     redteam.add_argument("--only", action="append", default=[], help="run only cases whose id contains this text")
@@ -151,6 +173,18 @@ def _kernel_verify(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_REJECTED
     print(f"ok: tree matches crucible.lock ({digest.value})", file=out)
     return EXIT_OK
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> int:
+    from pipeline.commands.run import run_command
+
+    return run_command(args, out)
+
+
+def _runtime_command(args: argparse.Namespace, out: TextIO) -> int:
+    from pipeline.commands.runtime import run_runtime_command
+
+    return run_runtime_command(args.runtime_command, args.arguments, out)
 
 
 def _redteam(args: argparse.Namespace, out: TextIO) -> int:

@@ -1,0 +1,1 @@
+"""Proposers: where candidate edits come from (rules, a vLLM-served model, a replay file)."""

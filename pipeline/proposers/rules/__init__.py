@@ -1,0 +1,1 @@
+"""The rule proposer's codemods, one per module, listed in `registry.py`."""
