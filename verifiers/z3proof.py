@@ -260,19 +260,20 @@ def _compare(node: ast.Compare, env: dict[str, _Value]) -> tuple[_Value, Any]:
     operators = {ast.Eq: lambda a, b: a == b, ast.NotEq: lambda a, b: a != b, ast.Lt: lambda a, b: a < b,
                  ast.LtE: lambda a, b: a <= b, ast.Gt: lambda a, b: a > b, ast.GtE: lambda a, b: a >= b}
     left, raises = _expr(node.left, env)
-    parts = []
+    parts: list[Any] = []
     for op, right_node in zip(node.ops, node.comparators):
         if type(op) not in operators:
             raise _Unsupported("comparison")
         right, r = _expr(right_node, env)
+        # A chain stops at its first false comparison: later operands are never evaluated.
+        raises = z3.Or(raises, z3.And(*parts, r) if parts else r)
         parts.append(operators[type(op)](_as_int(left), _as_int(right)))
-        raises = z3.Or(raises, r)
         left = right
     return _Value("bool", z3.And(*parts)), raises
 
 
 def _call(node: ast.Call, env: dict[str, _Value]) -> tuple[_Value, Any]:
-    if not isinstance(node.func, ast.Name) or node.keywords or not node.args:
+    if not isinstance(node.func, ast.Name) or node.keywords or not node.args or node.func.id in env:
         raise _Unsupported("call")
     args = [_expr(a, env) for a in node.args]
     raises = z3.Or(*[r for _, r in args]) if len(args) > 1 else args[0][1]
@@ -281,6 +282,12 @@ def _call(node: ast.Call, env: dict[str, _Value]) -> tuple[_Value, Any]:
     if name == "abs" and len(values) == 1:
         return _Value("int", z3.If(values[0] < 0, -values[0], values[0])), raises
     if name in ("min", "max") and len(values) >= 2:
+        kinds = {v.kind for v, _ in args}
+        if kinds == {"bool"}:  # min/max return one of their arguments: bools stay bools
+            combined = z3.And(*[v.expr for v, _ in args]) if name == "min" else z3.Or(*[v.expr for v, _ in args])
+            return _Value("bool", combined), raises
+        if "bool" in kinds:
+            raise _Unsupported("min/max over ints and bools returns either type")
         best = values[0]
         for value in values[1:]:
             # min keeps the first of equal values, max too: equal ints are indistinguishable.
