@@ -65,7 +65,7 @@ def test_tiny_kernel_spec(tiny: Path) -> None:
     assert kernel == KernelSpec(
         path=KERNEL, protected_files=("agent/safety.py",),
         protected_symbols=(ProtectedSymbol("agent.limits", "MAX_STEPS"),),
-        forbidden_imports=("subprocess", "socket", "ctypes"),
+        forbidden_imports=("subprocess", "socket", "ctypes", "builtins"),
     )
     assert kernel.protected_modules == ("agent.safety",)
     assert kernel.protected_symbols[0].key == "agent.limits:MAX_STEPS"
@@ -186,7 +186,7 @@ PROTECTED_CHANGES: list[tuple[str, Callable[[Path], object], str]] = [
     ("protected-symbol-augmented", lambda r: edit(r, "agent/limits.py", "\n\ndef steps_left", "\nMAX_STEPS += 1\n\n\ndef steps_left"), "changed symbol:agent.limits:MAX_STEPS"),
     ("protected-symbol-removed", lambda r: edit(r, "agent/limits.py", "MAX_STEPS = 10\n", ""), "changed symbol:agent.limits:MAX_STEPS"),
     ("protected-symbol-module-broken", lambda r: edit(r, "agent/limits.py", "MAX_STEPS = 10", "MAX_STEPS = (10"), "changed symbol:agent.limits:MAX_STEPS"),
-    ("kernel-spec", lambda r: edit(r, KERNEL, '"ctypes"]', '"ctypes", "pickle"]'), "changed file:specs/kernel.toml"),
+    ("kernel-spec", lambda r: edit(r, KERNEL, '"builtins"]', '"builtins", "pickle"]'), "changed file:specs/kernel.toml"),
     ("kernel-spec-comment", lambda r: edit(r, KERNEL, "protected", "# a comment\nprotected"), "changed file:specs/kernel.toml"),
     ("spec-file", lambda r: edit(r, "specs/agent/core.py", "post: len", "post: True or len"), "changed file:specs/agent/core.py"),
     ("spec-file-added", lambda r: add(r, "specs/agent/limits.py", "def steps_left(used: int) -> int: ...\n"), "new file:specs/agent/limits.py"),

@@ -85,7 +85,9 @@ def test_environment_is_the_clean_one(workdir: Path) -> None:
     assert environ["HOME"] == str(workdir)
     assert set(environ) <= {
         "PATH", "HOME", "TMPDIR", "LANG", "LC_ALL", "PYTHONHASHSEED", "PYTHONDONTWRITEBYTECODE", "PYTHONNOUSERSITE", "PWD",
+        "PYTHONPATH",
     }
+    assert environ["PYTHONPATH"] == str(workdir)  # the private copy's own code, nothing of the host
 
 
 def test_tmp_is_private_writable_and_bounded(workdir: Path, marker: str) -> None:
