@@ -8,6 +8,7 @@ contracts gate alone judges it (the equivalence gate leaves it out).
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ class Contract:
     line: int
     docstring: str  # the stub's docstring literal, exactly as written
     may_change: bool
+    docstring_line: int  # where the literal starts: its n-th line is line docstring_line + n
 
     @property
     def conditions(self) -> tuple[str, ...]:
@@ -73,7 +75,10 @@ def load_specs(root: Path, config: CrucibleConfig) -> dict[str, ModuleSpecs]:
 def _load_one(root: Path, spec_file: str, module: str) -> ModuleSpecs:
     source = (root / spec_file).read_bytes()
     try:
+        ast.parse(source, spec_file)  # Python's parser first: its line numbers are the reference
         wrapper = MetadataWrapper(cst.parse_module(source))
+    except SyntaxError as exc:
+        raise BadInput(f"{spec_file}:{exc.lineno}: spec does not parse: {exc.msg}") from None
     except cst.ParserSyntaxError as exc:
         raise BadInput(f"{spec_file}:{exc.raw_line}: spec does not parse: {exc.message}") from None
     code_path = module_file(root, module)
@@ -106,11 +111,13 @@ def _check_against_code(contract: Contract, params: tuple[str, ...] | None, defi
             try:
                 compile(match["expr"].strip(), where, "eval")
             except SyntaxError as exc:
-                raise BadInput(f"{contract.spec_file}:{contract.line + offset}: condition does not parse: {exc.msg}") from None
+                raise BadInput(f"{contract.spec_file}:{contract.docstring_line + offset}: condition does not parse: {exc.msg}") from None
 
 
 def _docstring_lines(literal: str) -> list[str]:
-    return literal.splitlines()
+    """The docstring's text (as CrossHair reads it, without quotes), line by line."""
+    value = ast.literal_eval(literal)
+    return value.splitlines() if isinstance(value, str) else []
 
 
 class _StubCollector(cst.CSTVisitor):
@@ -129,7 +136,9 @@ class _StubCollector(cst.CSTVisitor):
         qualname = ".".join([*self.stack, node.name.value])
         line = self.get_metadata(PositionProvider, node).start.line
         text = doc.value
-        self.found.append((Contract(qualname, self.spec_file, line, text, bool(MAY_CHANGE.search(text))), params))
+        may_change = any(MAY_CHANGE.match(l) for l in _docstring_lines(text))
+        contract = Contract(qualname, self.spec_file, line, text, may_change, self.get_metadata(PositionProvider, doc).start.line)
+        self.found.append((contract, params))
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self._add(node, None)
@@ -213,12 +222,18 @@ class _Weaver(cst.CSTTransformer):
 
     def _with_contract(self, node: cst.FunctionDef | cst.ClassDef, qualname: str) -> cst.FunctionDef | cst.ClassDef:
         contract = self.specs.get(qualname)
-        if contract is None or not isinstance(node.body, cst.IndentedBlock):
+        if contract is None:
             return node
+        body = node.body
+        if isinstance(body, cst.SimpleStatementSuite):
+            # `def f(x): return x`: the body moves to its own line, under the contract (leaving
+            # it out would let a one-line rewrite escape the contracts gate).
+            body = cst.IndentedBlock([cst.SimpleStatementLine(body.body, trailing_whitespace=body.trailing_whitespace)])
+        assert isinstance(body, cst.IndentedBlock)
         docstring = cst.SimpleStatementLine([cst.Expr(cst.SimpleString(contract.docstring))])
-        statements = list(node.body.body)
-        if _docstring_node(node.body) is not None:
+        statements = list(body.body)
+        if _docstring_node(body) is not None:
             statements[0] = docstring
         else:
             statements.insert(0, docstring)
-        return node.with_changes(body=node.body.with_changes(body=statements))
+        return node.with_changes(body=body.with_changes(body=statements))
