@@ -63,12 +63,14 @@ def gate_patch(
     parent: str | None = None,
     observer: GateObserver | None = None,
     gates: Sequence[Gate] = GATES,
+    original_tree: Path | None = None,
 ) -> CandidateRecord:
-    """Apply `patch` to a private copy and judge it. BadInput if it does not apply."""
+    """Apply `patch` to a private copy of `original_tree` (default: the project) and judge it.
+    BadInput if it does not apply."""
     started = time.perf_counter()
     with workspace() as scratch:
-        original = copy_tree(target.config.root, scratch / "original")
-        variant_root = copy_tree(target.config.root, scratch / "variant")
+        original = copy_tree(original_tree or target.config.root, scratch / "original")
+        variant_root = copy_tree(original, scratch / "variant")
         changes = apply_patch(patch, variant_root)
         (scratch / "gates").mkdir()
         ctx = GateContext(

@@ -1,0 +1,187 @@
+"""`crucible run`: profile, propose, gate, keep the best admitted variant (exit 0 when the run
+completes, whatever it found; 2 bad input; 3 integrity)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from rich.console import Console
+
+from pipeline.bandit import Bandit, default_state_file
+from pipeline.errors import BadInput
+from pipeline.gating import GateOptions, Target, load_target
+from pipeline.loop import RunBudget, RunState, evolve
+from pipeline.patch import apply_patch, parse_patch
+from pipeline.proposers.base import Proposer
+from pipeline.proposers.replay import ReplayProposer
+from pipeline.proposers.rule_proposer import RuleProposer
+from pipeline.proposers.rules.registry import RULES
+from pipeline.report.jsonl import read_records
+from pipeline.report.records import CandidateRecord
+from pipeline.report.reproductions import write_reproductions
+from verifiers.atomic import write_text_atomic
+from verifiers.base import GateResult, Isolation
+
+__all__ = ["run_command"]
+
+
+def run_command(args: argparse.Namespace, out: TextIO) -> int:
+    from pipeline.cli import budgets_from, default_report_dir
+
+    budget = RunBudget.parse(args.budget)
+    target = load_target(args.project)
+    proposer = _proposer(args)
+    if args.resume and args.report_dir is None:
+        raise BadInput("--resume needs the --report-dir of the run to continue")
+    report_dir = (args.report_dir or default_report_dir(args.project, "run")).resolve()
+    state = _state(args, target, proposer, report_dir)
+    options = GateOptions(isolation=Isolation.WEAK if args.allow_weak_isolation else Isolation.STRICT,
+                          budgets=budgets_from(args))
+    console = Console(file=out, highlight=False, soft_wrap=True)
+    console.print(f"crucible run: {target.config.root} with the {proposer.NAME} proposer; report: {report_dir}")
+
+    def on_record(record: CandidateRecord) -> None:
+        write_reproductions(report_dir, record)
+        _write_report_files(report_dir)
+
+    with _progress(console) as progress:
+        state = evolve(target, proposer, RULES, options, budget, report_dir, Bandit(default_state_file()),
+                       progress, state, args.jobs or os.cpu_count() or 1, on_record=on_record)
+    _finish(target, report_dir, state, proposer, console, apply=args.apply)
+    return 0
+
+
+def _progress(console: Console) -> Any:
+    try:
+        from pipeline.cli_output import RunProgress  # type: ignore[attr-defined]
+    except ImportError:
+        return _LineProgress(console)
+    return RunProgress(console)
+
+
+class _LineProgress:
+    """One line per gated candidate (when the live display is unavailable)."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.done = 0
+        self.total = 0
+
+    def __enter__(self) -> _LineProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def start(self, total: int) -> None:
+        self.total = total
+
+    def candidate(self, candidate: str, label: str) -> None:
+        return None
+
+    def observe(self, gate: str, result: GateResult | None) -> None:
+        return None
+
+    def finished(self, record: CandidateRecord) -> None:
+        self.done += 1
+        verdict = f"admitted ×{record.speedup:.2f}" if record.admitted and record.speedup else (
+            "admitted" if record.admitted else f"rejected — {record.summary[:100]}")
+        self.console.print(f"[{self.done}/{self.total}] {record.id} ({record.proposer}): {verdict}", markup=False)
+
+
+def _proposer(args: argparse.Namespace) -> Proposer:
+    name: str = args.proposer
+    if name == "rules":
+        return RuleProposer(RULES)
+    if name.startswith("replay:"):
+        return ReplayProposer(Path(name.removeprefix("replay:")))
+    if name == "vllm":
+        from pipeline.proposers.vllm import VllmProposer
+
+        return VllmProposer(str(args.vllm_url), str(args.vllm_model), str(args.vllm_api_key), float(args.vllm_timeout))
+    raise BadInput(f"--proposer: unknown proposer {name!r} (rules, vllm, replay:FILE)")
+
+
+def _state(args: argparse.Namespace, target: Target, proposer: Proposer, report_dir: Path) -> RunState:
+    if args.resume:
+        state = RunState.load(report_dir)
+        if state.project != str(target.config.root):
+            raise BadInput(f"{report_dir}: that run was of {state.project}, not {target.config.root}")
+        state.finished = False
+        return state
+    if (report_dir / "verdicts.jsonl").exists():
+        raise BadInput(f"{report_dir}: already holds a report (use --resume to continue it, or another --report-dir)")
+    report_dir.mkdir(parents=True, exist_ok=True)
+    return RunState(project=str(target.config.root), proposer=proposer.NAME,
+                    started=datetime.now(UTC).isoformat(timespec="seconds"))
+
+
+def _write_report_files(report_dir: Path) -> None:
+    """index.html, SARIF and JUnit, when the report writers are available."""
+    import importlib
+
+    try:
+        writer = importlib.import_module("pipeline.report.files").write_report_files
+    except (ImportError, AttributeError):
+        return
+    writer(report_dir)
+
+
+def _finish(target: Target, report_dir: Path, state: RunState, proposer: Proposer, console: Console, *, apply: bool) -> None:
+    records = read_records(report_dir)
+    summary = {
+        "project": state.project, "proposer": state.proposer, "started": state.started,
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"), "seconds": round(state.elapsed_seconds, 1),
+        "candidates": len(records), "admitted": sum(r.admitted for r in records),
+        "candidates_per_minute": round(len(records) / max(state.elapsed_seconds / 60, 1e-9), 2),
+        "first_admitted_seconds": state.first_admitted_seconds, "cumulative_speedup": state.cumulative_speedup,
+        "best": state.base_id, "archive": state.archive, "proposer_stats": dict(proposer.stats.counts),
+        "kernel_digest": target.digest.value,
+    }
+    write_text_atomic(report_dir / "run.json", json.dumps(summary, indent=2))
+    if state.base_diff:
+        write_text_atomic(report_dir / "best.diff", state.base_diff)
+    _write_report_files(report_dir)
+    console.print(
+        f"{summary['candidates']} candidate(s), {summary['admitted']} admitted, "
+        f"{summary['candidates_per_minute']} per minute; best cumulative speed-up ×{state.cumulative_speedup:.2f}"
+    )
+    for entry in state.archive:
+        console.print(f"  admitted {entry['id']}: ×{entry['speedup']} — {entry['benchmark']}", markup=False)
+    if state.base_diff:
+        console.print(f"best variant: {report_dir / 'best.diff'}")
+        if apply:
+            _apply(target.config.root, state.base_diff, report_dir, console)
+    console.print(f"report: {report_dir}")
+
+
+def _apply(root: Path, diff: str, report_dir: Path, console: Console) -> None:
+    """Write the best variant into the user's tree: only on a clean git tree, else after a backup."""
+    patch = parse_patch(diff)
+    if not _clean_git_tree(root):
+        backup = report_dir / "backup"
+        for file in patch.files:
+            if file.old_path and (root / file.old_path).is_file():
+                (backup / file.old_path).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(root / file.old_path, backup / file.old_path)
+        console.print(f"not a clean git tree: backed up the files it changes to {backup}")
+    apply_patch(patch, root)
+    console.print(f"applied the best variant to {root}")
+
+
+def _clean_git_tree(root: Path) -> bool:
+    try:
+        status = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return status.returncode == 0 and not status.stdout.strip()
+
+

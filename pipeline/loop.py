@@ -1,0 +1,280 @@
+"""The evolution loop behind `crucible run`: generations of proposals on the current best
+variant, gated in parallel, the best admitted speed-up becoming the base of the next generation.
+
+Every gated candidate is appended to the report at once and the run's state is saved after each
+one, so an interrupted run resumes without losing or re-gating any candidate.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+from pipeline.bandit import Bandit
+from pipeline.edits import EditRefused, apply_edits, unified_diff
+from pipeline.errors import BadInput
+from pipeline.gating import GateOptions, Target as GateTarget, candidate_id, gate_patch
+from pipeline.patch import apply_patch, parse_patch
+from pipeline.proposers.base import Proposal, Proposer, Target
+from pipeline.proposers.rules.base import Rule
+from pipeline.report.jsonl import append_record, read_records
+from pipeline.report.records import CandidateRecord
+from pipeline.targeting import find_targets, profile_project
+from pipeline.workspace import workspace
+from verifiers.admit import admit
+from verifiers.base import Evidence, GateResult, Outcome
+from verifiers.registry import GATE_NAMES, GATES
+from verifiers.runner import GateObserver
+from verifiers.specs import load_specs
+from verifiers.tree import copy_tree
+
+__all__ = ["RunBudget", "RunObserver", "RunState", "evolve"]
+
+STATE_FILE = "run-state.json"
+TARGETS_PER_GENERATION = 8
+PROPOSALS_PER_TARGET = 4
+
+
+@dataclass(frozen=True)
+class RunBudget:
+    candidates: int = 30
+    minutes: float = 15.0
+
+    @staticmethod
+    def parse(text: str) -> RunBudget:
+        """`candidates=40,minutes=10`, or just `40` (candidates) or `10m` (minutes)."""
+        values: dict[str, float] = {}
+        for part in filter(None, (p.strip() for p in text.split(","))):
+            key, _, value = part.partition("=")
+            if not value:
+                key, value = ("minutes", key[:-1]) if key.endswith("m") else ("candidates", key)
+            if key not in ("candidates", "minutes"):
+                raise BadInput(f"--budget: unknown limit {key!r} (use candidates=N,minutes=M)")
+            try:
+                values[key] = float(value)
+            except ValueError:
+                raise BadInput(f"--budget: {key} must be a number, got {value!r}") from None
+            if values[key] <= 0:
+                raise BadInput(f"--budget: {key} must be positive")
+        return RunBudget(int(values.get("candidates", 30)), values.get("minutes", 15.0))
+
+
+@dataclass
+class RunState:
+    """Everything a resumed run needs; saved after every gated candidate."""
+
+    project: str
+    proposer: str
+    started: str
+    generation: int = 0
+    base_diff: str = ""  # cumulative diff from the project to the current best variant
+    base_id: str | None = None
+    cumulative_speedup: float = 1.0
+    seen: list[str] = field(default_factory=list)  # content hashes already proposed
+    gated: int = 0
+    archive: list[dict[str, object]] = field(default_factory=list)  # admitted variants
+    elapsed_seconds: float = 0.0
+    first_admitted_seconds: float | None = None
+    finished: bool = False
+
+    def save(self, report_dir: Path) -> None:
+        from verifiers.atomic import write_text_atomic
+
+        write_text_atomic(report_dir / STATE_FILE, json.dumps(dataclasses.asdict(self), indent=2))
+
+    @staticmethod
+    def load(report_dir: Path) -> RunState:
+        path = report_dir / STATE_FILE
+        if not path.is_file():
+            raise BadInput(f"{report_dir}: no {STATE_FILE} to resume from")
+        return RunState(**json.loads(path.read_text(encoding="utf-8")))
+
+
+class RunObserver(Protocol):
+    def start(self, total: int) -> None: ...
+    def candidate(self, candidate: str, label: str) -> None: ...
+    def observe(self, gate: str, result: GateResult | None) -> None: ...
+    def finished(self, record: CandidateRecord) -> None: ...
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    proposer: str
+    target: Target
+    proposal: Proposal
+    diff: str
+    refusal: str | None = None
+
+
+def evolve(
+    target: GateTarget, proposer: Proposer, rules: Sequence[Rule], options: GateOptions, budget: RunBudget,
+    report_dir: Path, bandit: Bandit, observer: RunObserver, state: RunState, jobs: int,
+    on_record: Callable[[CandidateRecord], None] = lambda record: None,
+) -> RunState:
+    """Run generations until the budget is spent or nothing new is proposed."""
+    clock = time.monotonic() - state.elapsed_seconds
+    specs = load_specs(target.config.root, target.config)
+    observer.start(budget.candidates)
+    while state.gated < budget.candidates and time.monotonic() - clock < budget.minutes * 60:
+        with workspace("crucible-run-") as scratch:
+            base = _base_tree(target, state, scratch)
+            profile = profile_project(target.config, base, scratch, options.budgets, options.isolation)
+            rejections = _rejections(read_records(report_dir))
+            targets = find_targets(target.config, target.kernel, base, profile, rules, specs, rejections, TARGETS_PER_GENERATION)
+            candidates = _candidates(base, targets, proposer, bandit, state, budget.candidates - state.gated)
+            if not candidates:
+                break
+            records = _gate_all(target, base, candidates, options, state, observer, jobs)
+        for candidate, record in records:
+            append_record(report_dir, record)
+            on_record(record)
+            bandit.record(candidate.proposal.arm, record.admitted and (record.speedup or 0) > 1.0)
+            state.gated += 1
+            state.elapsed_seconds = time.monotonic() - clock
+            if record.admitted and state.first_admitted_seconds is None and (record.speedup or 0) > 1.0:
+                state.first_admitted_seconds = round(state.elapsed_seconds, 2)
+            state.save(report_dir)
+        _climb(target, state, records)
+        state.generation += 1
+        state.save(report_dir)
+    state.elapsed_seconds = time.monotonic() - clock
+    state.finished = True
+    state.save(report_dir)
+    return state
+
+
+def _base_tree(target: GateTarget, state: RunState, scratch: Path) -> Path:
+    base = copy_tree(target.config.root, scratch / "base")
+    if state.base_diff:
+        apply_patch(parse_patch(state.base_diff), base)
+    return base
+
+
+def _rejections(records: list[CandidateRecord]) -> dict[str, list[str]]:
+    """Per function, why earlier edits to it were rejected (told to the proposer)."""
+    found: dict[str, list[str]] = {}
+    for record in records:
+        if record.admitted:
+            continue
+        for edit in record.edits:
+            address = json.loads(edit).get("target", "")
+            found.setdefault(address, []).append(record.summary)
+    return found
+
+
+def _candidates(base: Path, targets: list[Target], proposer: Proposer, bandit: Bandit, state: RunState, room: int) -> list[_Candidate]:
+    proposals = [(t, p) for t in targets for p in proposer.propose(t, PROPOSALS_PER_TARGET)]
+    ordered = bandit.order(proposals, {i: p.arm for i, (_, p) in enumerate(proposals)})
+    chosen: list[_Candidate] = []
+    for target, proposal in ordered:
+        if len(chosen) >= room:
+            break
+        key = hashlib.sha256("\n".join(e.to_json() for e in proposal.edits).encode()).hexdigest()
+        if key in state.seen:
+            continue
+        state.seen.append(key)
+        try:
+            diff = unified_diff(base, apply_edits(base, proposal.edits))
+        except EditRefused as exc:
+            chosen.append(_Candidate(proposer.NAME, target, proposal, "", refusal=str(exc)))
+            continue
+        if diff:
+            chosen.append(_Candidate(proposer.NAME, target, proposal, diff))
+    return chosen
+
+
+def _gate_all(target: GateTarget, base: Path, candidates: list[_Candidate], options: GateOptions, state: RunState,
+              observer: RunObserver, jobs: int) -> list[tuple[_Candidate, CandidateRecord]]:
+    """Gates 1-7 in parallel; then benchmarks one candidate at a time, on a quiet machine."""
+    formal = GATES[:-1]
+    benchmark = GATES[-1:]
+
+    def first_phase(candidate: _Candidate) -> CandidateRecord:
+        if candidate.refusal is not None:
+            return _refused(target, candidate, state)
+        observer.candidate(candidate_id(candidate.diff), candidate.proposal.arm)
+        record = gate_patch(target, parse_patch(candidate.diff), options, proposer=candidate.proposer,
+                            parent=state.base_id, observer=_observer(observer), gates=formal, original_tree=base)
+        return dataclasses.replace(record, edits=tuple(e.to_json() for e in candidate.proposal.edits))
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        first = list(pool.map(first_phase, candidates))
+    finished = []
+    for candidate, record in zip(candidates, first):
+        if record.admitted and record.gates:
+            second = gate_patch(target, parse_patch(candidate.diff), options, observer=_observer(observer),
+                                gates=benchmark, original_tree=base)
+            record = _merge(record, second)
+        elif record.gates:
+            record = _merge(record, None)
+        observer.finished(record)
+        finished.append((candidate, record))
+    return finished
+
+
+def _observer(observer: RunObserver) -> GateObserver:
+    return observer.observe
+
+
+def _merge(first: CandidateRecord, second: CandidateRecord | None) -> CandidateRecord:
+    """One record over all eight gates; the admission rule decides on the whole."""
+    results = list(first.gates)
+    if second is not None:
+        results += list(second.gates)
+    else:
+        results.append(GateResult(GATES[-1].NAME, Outcome.SKIPPED, f"not run: rejected earlier by {first.summary.split(':')[0]}"))
+    decision = admit(results, GATE_NAMES)
+    seconds = first.seconds + (second.seconds if second else 0.0)
+    return dataclasses.replace(first, gates=tuple(results), admitted=decision.admitted, summary=decision.reason,
+                               speedup=decision.speedup, seconds=round(seconds, 3))
+
+
+def _refused(target: GateTarget, candidate: _Candidate, state: RunState) -> CandidateRecord:
+    """An edit that could not be applied is a rejected proposal with its reason as evidence."""
+    reason = candidate.refusal or "refused"
+    result = GateResult("edit", Outcome.FAIL, reason, (Evidence(reason, rule="edit-refused"),))
+    text = "\n".join(e.to_json() for e in candidate.proposal.edits)
+    return CandidateRecord(
+        id=candidate_id(text), parent=state.base_id, proposer=candidate.proposer,
+        edits=tuple(e.to_json() for e in candidate.proposal.edits), diff="", gates=(result,), admitted=False,
+        summary=f"edit: {reason}", speedup=None, project=str(target.config.root), kernel_digest=target.digest.value,
+        created=datetime.now(UTC).isoformat(timespec="seconds"), seconds=0.0,
+    )
+
+
+def _climb(target: GateTarget, state: RunState, records: list[tuple[_Candidate, CandidateRecord]]) -> None:
+    """The best admitted speed-up of this generation becomes the next base (hill climbing)."""
+    admitted = [(c, r) for c, r in records if r.admitted and (r.speedup or 0) > 1.0]
+    for candidate, record in admitted:
+        state.archive.append({"id": record.id, "parent": record.parent, "speedup": record.speedup,
+                              "benchmark": _benchmark_of(record), "arm": candidate.proposal.arm})
+    if not admitted:
+        return
+    candidate, best = max(admitted, key=lambda item: item[1].speedup or 0)
+    with workspace("crucible-climb-") as scratch:
+        tree = _base_tree(target, state, scratch)
+        apply_patch(parse_patch(best.diff), tree)
+        changed = {p: (tree / p).read_text(encoding="utf-8") for p in _touched(state.base_diff, best.diff)}
+        state.base_diff = unified_diff(target.config.root, changed)
+    state.base_id = best.id
+    state.cumulative_speedup = round(state.cumulative_speedup * (best.speedup or 1.0), 4)
+    for entry in state.archive:
+        if entry["id"] == best.id:
+            entry["cumulative"] = state.cumulative_speedup
+
+
+def _touched(*diffs: str) -> set[str]:
+    return {f.path for d in diffs if d for f in parse_patch(d).files}
+
+
+def _benchmark_of(record: CandidateRecord) -> str:
+    bench = next((g for g in record.gates if g.gate == "benchmarks"), None)
+    return bench.summary if bench else ""
