@@ -13,6 +13,8 @@ from typing import Final
 
 import libcst as cst
 
+from verifiers.symbols import module_file
+
 __all__ = ["SHADOW_PREFIX", "install_shadows", "shadow_name"]
 
 SHADOW_PREFIX: Final = "_crucible_original_"
@@ -45,7 +47,7 @@ def install_shadows(original_root: Path, tree: Path, modules: dict[str, str]) ->
     for module, path in modules.items():
         source = (original_root / path).read_text(encoding="utf-8")
         package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
-        rewritten = cst.parse_module(source).visit(_Redirect(shadows, package))
+        rewritten = cst.parse_module(source).visit(_Redirect(shadows, package, original_root))
         (tree / _shadow_path(path)).write_text(rewritten.code, encoding="utf-8")
     return shadows
 
@@ -53,10 +55,28 @@ def install_shadows(original_root: Path, tree: Path, modules: dict[str, str]) ->
 class _Redirect(cst.CSTTransformer):
     """Points imports of changed modules at their shadows (absolute and relative forms)."""
 
-    def __init__(self, shadows: dict[str, str], package: str) -> None:
+    def __init__(self, shadows: dict[str, str], package: str, root: Path) -> None:
         super().__init__()
         self.shadows = shadows
         self.package = package
+        self.root = root
+        self.dotted: dict[str, str] = {}  # `import pkg.a` of a changed module: `pkg.a` -> its shadow
+
+    def visit_Module(self, node: cst.Module) -> None:
+        # Every use of `pkg.a` must be known before the first one is rewritten, wherever the import is.
+        collector = _PlainImports()
+        node.visit(collector)
+        self.dotted = {name: self.shadows[name] for name in collector.found if name in self.shadows and "." in name}
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False  # names inside imports are rewritten by leave_Import, not leave_Attribute
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
+        dotted = _dotted(updated_node)
+        return _attribute(self.dotted[dotted]) if dotted in self.dotted else updated_node
 
     def _absolute(self, node: cst.ImportFrom) -> str:
         module = _dotted(node.module) if node.module is not None else ""
@@ -67,29 +87,59 @@ class _Redirect(cst.CSTTransformer):
             base = base[: len(base) - (len(node.relative) - 1)]
         return ".".join([*base, module] if module else base)
 
-    def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom) -> cst.ImportFrom:
+    def leave_ImportFrom(
+        self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom,
+    ) -> cst.ImportFrom | cst.FlattenSentinel[cst.BaseSmallStatement]:
         target = self._absolute(updated_node)
-        if target in self.shadows:
-            return updated_node.with_changes(module=_attribute(self.shadows[target]), relative=[])
         if isinstance(updated_node.names, cst.ImportStar):
-            return updated_node
-        names = []
+            return self._from_shadow(updated_node, target) if target in self.shadows else updated_node
+        names, attributes = [], []
         for alias in updated_node.names:
             full = f"{target}.{_dotted(alias.name)}" if target else _dotted(alias.name)
             if full in self.shadows:
                 bound = alias.asname or cst.AsName(name=cst.Name(_dotted(alias.name)))
                 alias = alias.with_changes(name=cst.Name(self.shadows[full].rpartition(".")[2]), asname=bound)
+            elif target in self.shadows and module_file(self.root, full) is None:
+                attributes.append(alias)
+                continue
             names.append(alias)
-        return updated_node.with_changes(names=names)
+        if not attributes:
+            return updated_node.with_changes(names=names)
+        # What the changed package defines comes from its shadow; its submodules stay submodules
+        # of the package itself (the shadow has none).
+        redirected = self._from_shadow(updated_node.with_changes(names=_last_without_comma(attributes)), target)
+        if not names:
+            return redirected
+        return cst.FlattenSentinel([updated_node.with_changes(names=_last_without_comma(names)), redirected])
+
+    def _from_shadow(self, node: cst.ImportFrom, target: str) -> cst.ImportFrom:
+        return node.with_changes(module=_attribute(self.shadows[target]), relative=[])
 
     def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import:
         names = []
         for alias in updated_node.names:
             full = _dotted(alias.name)
-            if full in self.shadows and alias.asname is not None:
+            if full in self.shadows and (alias.asname is not None or full in self.dotted):
                 alias = alias.with_changes(name=_attribute(self.shadows[full]))
+            elif full in self.shadows and "." not in self.shadows[full]:  # `import helpers`, a top-level module
+                alias = alias.with_changes(name=cst.Name(self.shadows[full]), asname=cst.AsName(name=cst.Name(full)))
             names.append(alias)
         return updated_node.with_changes(names=names)
+
+
+class _PlainImports(cst.CSTVisitor):
+    """Modules imported without an alias (`import pkg.a`), used by their dotted names."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: set[str] = set()
+
+    def visit_Import(self, node: cst.Import) -> None:
+        self.found.update(_dotted(alias.name) for alias in node.names if alias.asname is None)
+
+
+def _last_without_comma(names: list[cst.ImportAlias]) -> list[cst.ImportAlias]:
+    return [*names[:-1], names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)] if names else names
 
 
 def _dotted(node: cst.BaseExpression) -> str:
