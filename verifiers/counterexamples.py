@@ -14,6 +14,7 @@ Written by Crucible. Passes on the original, fails on the variant.
 Run from the project root: python -m pytest {{this file}}
 """
 
+import builtins
 import inspect
 
 import pytest
@@ -24,9 +25,10 @@ import {module} as _module
 
 def split_call(text: str, leaf: str) -> str | None:
     """The argument source of the first `leaf(...)` call in `text` (balanced parentheses)."""
-    start = text.find(f"{leaf}(")
-    if start < 0:
+    found = re.search(rf"(?<!\w){re.escape(leaf)}\(", text)  # `f(`, not the end of `gf(`
+    if found is None:
         return None
+    start = found.start()
     depth, quote, i = 0, "", start + len(leaf)
     while i < len(text):
         ch = text[i]
@@ -64,7 +66,9 @@ def equivalence_test(module: str, qualname: str, arguments: str, returned: str, 
     names = "    globals().update({k: v for k, v in vars(_module).items() if not k.startswith('__')})\n"
     if error is not None:
         kind = error.split("(", 1)[0]
-        exception = f"getattr(__builtins__, {kind!r}, None) or getattr(_module, {kind!r})"
+        # The module's own class first (it may shadow a builtin name); `__builtins__` is a dict
+        # outside `__main__`, so builtins are looked up on the module of that name.
+        exception = f"getattr(_module, {kind!r}, None) or getattr(builtins, {kind!r})"
         check = f"    with pytest.raises({exception}):\n        {call}\n"
     else:
         check = f"    result = {call}\n    assert repr(result) == {returned!r}\n"
