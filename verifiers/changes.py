@@ -77,16 +77,30 @@ def _parse(path: Path) -> ast.Module | None:
 def _compare(module: str, path: str, before: ast.Module, after: ast.Module) -> ModuleChange:
     old, new = function_index(before), function_index(after)
     changed = tuple(q for q in new if q in old and _code(old[q]) != _code(new[q]))
+    added, removed = tuple(q for q in new if q not in old), tuple(q for q in old if q not in new)
     old_state, new_state = _state(before), _state(after)
     state_names = tuple(sorted(n for n in old_state.keys() | new_state.keys() if old_state.get(n) != new_state.get(n)))
     unchanged = [q for q in new if q in old and q not in changed]
-    readers = tuple(q for q in unchanged if _names_read(new[q]) & set(state_names))
+    # A def added or removed rebinds a name too: a new `steps_left` shadows the imported one, a new
+    # `__eq__` changes every comparison of its class.
+    rebound = set(state_names) | {f"{q.rpartition('.')[0]}.<header>" if "." in q else q for q in (*added, *removed)}
+    readers = tuple(q for q in unchanged if _reads(q, new[q], rebound))
     changed_leaves = {q.rsplit(".", 1)[-1] for q in changed}
-    callers = tuple(q for q in unchanged if q not in readers and _names_called(new[q]) & changed_leaves)
-    return ModuleChange(
-        module, path, changed, tuple(q for q in new if q not in old), tuple(q for q in old if q not in new),
-        state_names, readers, callers,
-    )
+    callers = tuple(q for q in unchanged if q not in readers and _names_used(new[q]) & changed_leaves)
+    return ModuleChange(module, path, changed, added, removed, state_names, readers, callers)
+
+
+def _reads(qualname: str, node: ast.AST, names: set[str]) -> bool:
+    """`node` reads one of `names`: by name; a class attribute through any object (`self.LIMIT`);
+    a class whose header or effects changed, by naming it or being one of its methods."""
+    read, used = _names_read(node), _names_used(node)
+    for name in names:
+        owner, _, attr = name.rpartition(".")
+        if name in read or (owner and attr in used):
+            return True
+        if owner and attr.startswith("<") and (owner in read or qualname.startswith(f"{owner}.")):
+            return True
+    return False
 
 
 def _code(node: ast.AST) -> str:
@@ -125,8 +139,20 @@ def _bound(node: ast.stmt) -> Iterator[str]:
             yield (child.asname or child.name).split(".")[0]
         elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             yield child.name
-    if isinstance(node, ast.Expr):  # a bare call at import time can change anything
+    if _has_effects(node):  # a call, a loop, an attribute store at import time can change anything
         yield "<import-time-effects>"
+
+
+def _has_effects(node: ast.stmt) -> bool:
+    """More than binding names to values: anything but imports, docstrings and assignments to names."""
+    if isinstance(node, (ast.Import, ast.ImportFrom, ast.Pass)):
+        return False
+    if isinstance(node, ast.Expr):
+        return not isinstance(node.value, ast.Constant)
+    if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return any(isinstance(n, (ast.Attribute, ast.Subscript)) for t in targets for n in ast.walk(t))
+    return True
 
 
 def _names_read(node: ast.AST) -> set[str]:
@@ -135,11 +161,7 @@ def _names_read(node: ast.AST) -> set[str]:
     return names | attributes | {"<import-time-effects>"}
 
 
-def _names_called(node: ast.AST) -> set[str]:
-    called = set()
-    for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
-        if isinstance(call.func, ast.Name):
-            called.add(call.func.id)
-        elif isinstance(call.func, ast.Attribute):
-            called.add(call.func.attr)
-    return called
+def _names_used(node: ast.AST) -> set[str]:
+    """Names and attribute names the code loads: called (`f()`, `self.f()`) or passed (`map(f, xs)`)."""
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)} | {
+        n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)}
