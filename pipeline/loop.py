@@ -128,7 +128,9 @@ def evolve(
             base = _base_tree(target, state, scratch)
             profile = profile_project(target.config, base, scratch, options.budgets, options.isolation)
             rejections = _rejections(read_records(report_dir))
-            targets = find_targets(target.config, target.kernel, base, profile, rules, specs, rejections, TARGETS_PER_GENERATION)
+            wanted = frozenset(getattr(proposer, "remaining_targets", lambda: set())())
+            targets = find_targets(target.config, target.kernel, base, profile, rules, specs, rejections,
+                                   TARGETS_PER_GENERATION, wanted)
             candidates = _candidates(base, targets, proposer, bandit, state, budget.candidates - state.gated)
             if not candidates:
                 break

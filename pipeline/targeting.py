@@ -98,20 +98,20 @@ def _innermost(spans: Sequence[tuple[int, int, str]], line: int) -> str | None:
     return min(inside, key=lambda s: s[1] - s[0])[2] if inside else None
 
 
-def diagnose(function: cst.FunctionDef, module: cst.Module, rules: Sequence[Rule], offset: int) -> tuple[Diagnostic, ...]:
-    """The rules' matches in one function, as diagnostics (line numbers in the module)."""
-    found = []
-    for rule in rules:
-        for _node in rule.matches(function):
-            found.append(Diagnostic(rule.DIAGNOSTIC, offset, f"{rule.NAME}: {rule.DESCRIPTION}"))
-    return tuple(found)
+def diagnose(function: cst.FunctionDef, rules: Sequence[Rule], line: int) -> tuple[Diagnostic, ...]:
+    """The rules' matches in one function, as diagnostics (at the function's line)."""
+    return tuple(
+        Diagnostic(rule.DIAGNOSTIC, line, f"{rule.NAME}: {rule.DESCRIPTION}")
+        for rule in rules for _node in rule.matches(function)
+    )
 
 
 def find_targets(
     config: CrucibleConfig, kernel: KernelSpec, tree: Path, profile: Profile, rules: Sequence[Rule],
-    specs: dict[str, ModuleSpecs], rejections: dict[str, list[str]], limit: int,
+    specs: dict[str, ModuleSpecs], rejections: dict[str, list[str]], limit: int, wanted: frozenset[str] = frozenset(),
 ) -> list[Target]:
-    """The functions most worth a proposer's attention: most time first, then most diagnostics."""
+    """The functions most worth a proposer's attention: most time first, then most diagnostics;
+    `wanted` addresses (a replay file's targets) are always included."""
     protected = protected_paths(config, kernel)
     protected_symbols = {s.key for s in kernel.protected_symbols}
     candidates = []
@@ -124,7 +124,8 @@ def find_targets(
                 continue
             candidates += _module_targets(tree, relative, module, profile, rules, specs.get(module), rejections, protected_symbols)
     candidates.sort(key=lambda t: (-t.seconds, -len(t.diagnostics), t.address))
-    return [t for t in candidates if t.seconds > 0 or t.diagnostics][:limit]
+    ranked = [t for t in candidates if t.seconds > 0 or t.diagnostics][:limit]
+    return ranked + [t for t in candidates if t.address in wanted and t not in ranked]
 
 
 def _module_targets(
@@ -145,7 +146,7 @@ def _module_targets(
         found.append(Target(
             module=module, qualname=qualname, path=relative, source=parsed.code_for_node(function),
             seconds=round(profile.seconds.get(address, 0.0), 6),
-            diagnostics=diagnose(function, parsed, rules, lines.get(qualname, 0)),
+            diagnostics=diagnose(function, rules, lines.get(qualname, 0)),
             contract=contract.docstring if contract else "", rejections=tuple(rejections.get(address, [])[-3:]),
         ))
     return found
