@@ -82,7 +82,7 @@ def contract_test(module: str, qualname: str, arguments: str, condition: str) ->
     expression = condition.split(":", 1)[1].strip() if ":" in condition else ""
     lines = [
         f"    namespace = {{k: v for k, v in vars(_module).items()}}",
-        f"    args = eval({'(' + arguments + ',)'!r}, namespace)",
+        f"    args = eval({('(' + arguments + ',)') if arguments.strip() else '()'!r}, namespace)",
         f"    function = {_callee(qualname)}",
         "    bound = inspect.signature(function).bind(*args)",
         "    result = function(*args)",
