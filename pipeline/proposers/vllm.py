@@ -16,7 +16,7 @@ What happened is counted in `stats`, never raised:
 | `request-error` | request | HTTP 4xx (wrong model or key, a prompt longer than the context…) |
 | `bad-response` | request | HTTP 200 whose body is not a chat completion |
 | `no-model` | request not sent | no model given and GET /models listed none (or failed, counted too) |
-| `truncated` | answer | cut off by `max_tokens` before its JSON closed |
+| `truncated` | answer | cut off (by `max_tokens` or the model's context) before its JSON closed |
 | `malformed-json` | answer | the content is not JSON |
 | `off-schema` | answer or edit | JSON, but not `{"edits": [edit, ...]}` with edits `edit_from_json` accepts and of kind `replace_function` |
 | `wrong-target` | edit | a valid edit of another function than the one asked about |
@@ -103,8 +103,9 @@ class VllmProposer:
 
     def __init__(
         self, base_url: str, model: str = "", api_key: str = "", timeout: float = 120.0, *,
-        temperature: float = 0.7, max_tokens: int | None = 2048, edits_per_answer: int = 1,
+        temperature: float = 0.7, max_tokens: int | None = None, edits_per_answer: int = 1,
         max_code_chars: int = 8000,  # and at most 4x the current source (at least 1000)
+        # max_tokens None: what the model's context leaves; `maxLength` on the code bounds it anyway.
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.model = model
@@ -115,6 +116,7 @@ class VllmProposer:
         self.edits_per_answer = edits_per_answer
         self.max_code_chars = max_code_chars
         self.stats = ProposerStats()
+        self.last_error = ""  # what the latest failed request met, for the run's summary
 
     def propose(self, target: Target, limit: int) -> list[Proposal]:
         if limit <= 0 or not self._discover_model():
@@ -122,7 +124,7 @@ class VllmProposer:
         try:
             answers = chat_completion(self.base_url, self.payload(target, limit), api_key=self.api_key, timeout=self.timeout)
         except ClientError as exc:
-            self.stats.count(exc.KIND)
+            self._failed(exc)
             return []
         self.stats.count("ok")
         proposals: list[Proposal] = []
@@ -159,13 +161,17 @@ class VllmProposer:
         try:
             models = list_models(self.base_url, api_key=self.api_key, timeout=self.timeout)
         except ClientError as exc:
-            self.stats.count(exc.KIND)
+            self._failed(exc)
             models = []
         if not models:
             self.stats.count("no-model")
             return False
         self.model = models[0]
         return True
+
+    def _failed(self, error: ClientError) -> None:
+        self.stats.count(error.KIND)
+        self.last_error = str(error)
 
     def _edits(self, content: str, finish: str, target: Target) -> list[Edit]:
         """The acceptable edits of one answer; everything else counted."""

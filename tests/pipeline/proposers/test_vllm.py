@@ -171,6 +171,8 @@ def test_outcome(server: tuple[str, Script], target: Target, reply: Reply, propo
     found = proposer.propose(target, 3)
     assert len(found) == proposals
     assert dict(proposer.stats.counts) == counts
+    failed = not {"ok", "no-model"} & set(counts)
+    assert bool(proposer.last_error) == failed, proposer.last_error
 
 
 def test_good_edit_applies_and_gives_a_diff(server: tuple[str, Script], target: Target) -> None:
@@ -192,6 +194,7 @@ def test_request_asks_for_schema_constrained_edits(server: tuple[str, Script], t
     [(method, path, headers, payload)] = script.requests
     assert (method, path, headers["Content-Type"]) == ("POST", "/v1/chat/completions", "application/json")
     assert (payload["model"], payload["n"], payload["temperature"], payload["max_tokens"]) == (MODEL, 4, 0.2, 512)
+    assert "max_tokens" not in VllmProposer(url, MODEL).payload(target, 1)  # default: what the context leaves
     assert "guided_json" not in payload  # removed from vLLM, silently ignored there
     response_format = payload["response_format"]
     assert response_format["type"] == "json_schema" and response_format["json_schema"]["strict"] is True
