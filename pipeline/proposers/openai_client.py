@@ -7,6 +7,7 @@ Every way a request can fail is one `ClientError` subclass, so that a caller cou
 
 from __future__ import annotations
 
+import http.client
 import json
 import time
 import urllib.error
@@ -20,6 +21,7 @@ __all__ = [
 ]
 
 _ERROR_BODY_CHARS = 500
+_MAX_BODY = 64 * 1024 * 1024  # a completion is kilobytes; a server sending more is broken
 
 
 class ClientError(Exception):
@@ -61,10 +63,7 @@ class ServerUnavailable(Exception):
 
 
 def _request(url: str, *, api_key: str, timeout: float, payload: object | None = None) -> Any:
-    """The decoded JSON body of GET (no payload) or POST `url`; a ClientError otherwise.
-
-    `timeout` bounds the connection and every read. vLLM answers a non-streamed completion in one
-    piece, so in practice it bounds the whole request."""
+    """The decoded JSON body of GET (no payload) or POST `url`; a ClientError otherwise."""
     headers = {"Accept": "application/json"}
     data = None
     if payload is not None:
@@ -72,27 +71,44 @@ def _request(url: str, *, api_key: str, timeout: float, payload: object | None =
         headers["Content-Type"] = "application/json"
     if api_key:
         headers["Authorization"] = f"Bearer {api_key}"
-    request = urllib.request.Request(url, data=data, headers=headers, method="GET" if data is None else "POST")
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            body = response.read()
-    except urllib.error.HTTPError as exc:
-        detail = exc.read()[:_ERROR_BODY_CHARS].decode("utf-8", "replace")
-        error = ServerError if exc.code >= 500 else RequestRejected
-        raise error(f"HTTP {exc.code} from {url}: {detail}") from None
-    except urllib.error.URLError as exc:
-        reason = exc.reason
-        if isinstance(reason, TimeoutError):
-            raise RequestTimeout(f"no answer from {url} within {timeout:g} s") from None
-        raise ConnectionFailed(f"{url}: {reason}") from None
-    except TimeoutError:
-        raise RequestTimeout(f"no answer from {url} within {timeout:g} s") from None
-    except (OSError, ValueError) as exc:  # a reset connection, a truncated body, a bad status line
-        raise ConnectionFailed(f"{url}: {type(exc).__name__}: {exc}") from None
+    body = _read(urllib.request.Request(url, data=data, headers=headers, method="POST" if data else "GET"), timeout)
     try:
         return json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise BadResponse(f"{url} answered with a body that is not JSON: {body[:200]!r}") from None
+
+
+def _read(request: urllib.request.Request, timeout: float) -> bytes:
+    """The whole body of a 2xx answer. `timeout` bounds the connection and every read; vLLM sends
+    a non-streamed completion in one piece, so in practice it bounds the whole request."""
+    url = request.full_url
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            body: bytes = response.read(_MAX_BODY + 1)
+            if len(body) > _MAX_BODY:
+                raise BadResponse(f"{url} answered with more than {_MAX_BODY} bytes")
+            if getattr(response, "length", None):  # bytes promised that never came
+                raise ConnectionFailed(f"{url}: the connection closed {response.length} bytes before the answer's end")
+            return body
+    except urllib.error.HTTPError as exc:
+        raise _http_error(exc, url) from None
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, TimeoutError):
+            raise RequestTimeout(f"no answer from {url} within {timeout:g} s") from None
+        raise ConnectionFailed(f"{url}: {exc.reason}") from None
+    except TimeoutError:
+        raise RequestTimeout(f"no answer from {url} within {timeout:g} s") from None
+    except (OSError, ValueError, http.client.HTTPException) as exc:  # a reset connection, a bad status line
+        raise ConnectionFailed(f"{url}: {type(exc).__name__}: {exc}") from None
+
+
+def _http_error(error: urllib.error.HTTPError, url: str) -> ClientError:
+    try:
+        detail = error.read(_ERROR_BODY_CHARS).decode("utf-8", "replace")
+    except (OSError, http.client.HTTPException):
+        detail = ""
+    kind = ServerError if error.code >= 500 else RequestRejected
+    return kind(f"HTTP {error.code} from {url}: {detail}")
 
 
 def _check_url(base_url: str) -> str:

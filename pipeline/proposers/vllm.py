@@ -177,7 +177,7 @@ class VllmProposer:
         """The acceptable edits of one answer; everything else counted."""
         try:
             data = json.loads(content, strict=False)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
             self.stats.count("truncated" if finish == "length" else "malformed-json")
             return []
         items = data.get("edits") if isinstance(data, dict) and set(data) == {"edits"} else None
@@ -188,7 +188,7 @@ class VllmProposer:
         for item in items:
             try:
                 edit = edit_from_json(item)
-            except EditRefused:
+            except (EditRefused, TypeError):  # TypeError: an unhashable `kind`, which edit_from_json lets through
                 self.stats.count("off-schema")
                 continue
             if edit.kind is not EditKind.REPLACE_FUNCTION:

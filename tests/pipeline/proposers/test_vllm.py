@@ -38,6 +38,7 @@ class Reply:
     status: int = 200
     raw: bytes | None = None  # a body sent as is
     delay: float = 0.0
+    cut: bool = False  # the connection closes halfway through the body
 
 
 @dataclass
@@ -80,12 +81,12 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-        def _send(self, status: int, body: bytes) -> None:
+        def _send(self, status: int, body: bytes, *, cut: bool = False) -> None:
             self.send_response(status)
             self.send_header("content-type", "application/json")
             self.send_header("content-length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            self.wfile.write(body[: len(body) // 2] if cut else body)
 
         def do_GET(self) -> None:
             script.requests.append(("GET", self.path, dict(self.headers), None))
@@ -106,7 +107,7 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
             else:
                 body = json.dumps(_completion(reply, payload["model"])).encode()
             try:
-                self._send(reply.status, body)
+                self._send(reply.status, body, cut=reply.cut)
             except OSError:  # the client gave up (the timeout case)
                 pass
 
@@ -150,6 +151,8 @@ CASES = [
     ("extra edit key", Reply((_answer(_edit(speedup="2x")),)), 0, {"ok": 1, "off-schema": 1}),
     ("unknown kind", Reply((_answer(_edit(kind="rewrite_everything")),)), 0, {"ok": 1, "off-schema": 1}),
     ("kind not asked for", Reply((_answer(_edit(kind="delete_statement", path=[0])),)), 0, {"ok": 1, "off-schema": 1}),
+    ("nested past the parser's depth", Reply(("[" * 100_000,)), 0, {"ok": 1, "malformed-json": 1}),
+    ("kind not a string", Reply((_answer(_edit(kind=["replace_function"])),)), 0, {"ok": 1, "off-schema": 1}),
     ("code not a string", Reply((_answer(_edit(code=["def f(): ..."])),)), 0, {"ok": 1, "off-schema": 1}),
     ("wrong target", Reply((_answer(_edit(target="planner.tools:evaluate")),)), 0, {"ok": 1, "wrong-target": 1}),
     ("same code twice", Reply((GOOD, GOOD)), 1, {"ok": 1, "proposed": 1, "duplicate": 1}),
@@ -159,6 +162,7 @@ CASES = [
     ("HTTP 400", Reply(status=400), 0, {"request-error": 1}),
     ("200 that is not JSON", Reply(raw=b"<html>proxy error</html>"), 0, {"bad-response": 1}),
     ("200 without choices", Reply(raw=b'{"object": "chat.completion"}'), 0, {"bad-response": 1}),
+    ("connection closed halfway through the answer", Reply((GOOD,), cut=True), 0, {"connection-error": 1}),
     ("timeout", Reply((GOOD,), delay=1.0), 0, {"timeout": 1}),
 ]
 
