@@ -114,6 +114,9 @@ def budgets_from(args: argparse.Namespace) -> Budgets:
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     out, err = stdout or sys.stdout, stderr or sys.stderr
     try:
+        raw = list(sys.argv[1:] if argv is None else argv)
+        if raw[:1] in (["release"], ["rollback"]):  # REMAINDER would drop leading options (bpo-17050)
+            return _runtime_command(argparse.Namespace(runtime_command=raw[0], arguments=raw[1:]), out)
         args = _parser().parse_args(argv)
         handler: Callable[[argparse.Namespace, TextIO], int] = args.handler
         return handler(args, out)
