@@ -17,6 +17,7 @@ from pipeline.cli_output import GateProgress, print_verdict
 from pipeline.errors import CrucibleError
 from pipeline.gating import GateOptions, candidate_id, gate_patch, load_target
 from pipeline.patch import read_patch
+from pipeline.report.files import write_report_files
 from pipeline.report.jsonl import append_record
 from pipeline.report.records import CandidateRecord
 from pipeline.report.reproductions import write_reproductions
@@ -42,12 +43,14 @@ def run_gate_command(args: argparse.Namespace, out: TextIO) -> int:
             record = gate_patch(target, patch, options, observer=progress.observe)
     except CrucibleError as exc:
         append_record(report_dir, _refusal(args.project, args.patch, exc))
+        write_report_files(report_dir)
         raise
     append_record(report_dir, record)
     print_verdict(console, record)
     for path in write_reproductions(report_dir, record):
         console.print(f"counterexample test: {path}")
-    console.print(f"report: {report_dir}")
+    write_report_files(report_dir)
+    console.print(f"report: {report_dir} (open {report_dir / 'index.html'})", markup=False)
     return 0 if record.admitted else 1
 
 
