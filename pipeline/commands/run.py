@@ -11,7 +11,7 @@ import subprocess
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from rich.console import Console
 
@@ -24,11 +24,13 @@ from pipeline.proposers.base import Proposer
 from pipeline.proposers.replay import ReplayProposer
 from pipeline.proposers.rule_proposer import RuleProposer
 from pipeline.proposers.rules.registry import RULES
+from pipeline.cli_output import RunProgress
+from pipeline.report.files import write_report_files
 from pipeline.report.jsonl import read_records
 from pipeline.report.records import CandidateRecord
 from pipeline.report.reproductions import write_reproductions
 from verifiers.atomic import write_text_atomic
-from verifiers.base import GateResult, Isolation
+from verifiers.base import Isolation
 
 __all__ = ["run_command"]
 
@@ -52,49 +54,11 @@ def run_command(args: argparse.Namespace, out: TextIO) -> int:
         write_reproductions(report_dir, record)
         _write_report_files(report_dir)
 
-    with _progress(console) as progress:
+    with RunProgress(console) as progress:
         state = evolve(target, proposer, RULES, options, budget, report_dir, Bandit(default_state_file()),
                        progress, state, args.jobs or os.cpu_count() or 1, on_record=on_record)
     _finish(target, report_dir, state, proposer, console, apply=args.apply)
     return 0
-
-
-def _progress(console: Console) -> Any:
-    try:
-        from pipeline.cli_output import RunProgress  # type: ignore[attr-defined]
-    except ImportError:
-        return _LineProgress(console)
-    return RunProgress(console)
-
-
-class _LineProgress:
-    """One line per gated candidate (when the live display is unavailable)."""
-
-    def __init__(self, console: Console) -> None:
-        self.console = console
-        self.done = 0
-        self.total = 0
-
-    def __enter__(self) -> _LineProgress:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def start(self, total: int) -> None:
-        self.total = total
-
-    def candidate(self, candidate: str, label: str) -> None:
-        return None
-
-    def observe(self, gate: str, result: GateResult | None) -> None:
-        return None
-
-    def finished(self, record: CandidateRecord) -> None:
-        self.done += 1
-        verdict = f"admitted ×{record.speedup:.2f}" if record.admitted and record.speedup else (
-            "admitted" if record.admitted else f"rejected — {record.summary[:100]}")
-        self.console.print(f"[{self.done}/{self.total}] {record.id} ({record.proposer}): {verdict}", markup=False)
 
 
 def _proposer(args: argparse.Namespace) -> Proposer:
@@ -125,14 +89,8 @@ def _state(args: argparse.Namespace, target: Target, proposer: Proposer, report_
 
 
 def _write_report_files(report_dir: Path) -> None:
-    """index.html, SARIF and JUnit, when the report writers are available."""
-    import importlib
-
-    try:
-        writer = importlib.import_module("pipeline.report.files").write_report_files
-    except (ImportError, AttributeError):
-        return
-    writer(report_dir)
+    """index.html, SARIF and JUnit, rebuilt from verdicts.jsonl."""
+    write_report_files(report_dir)
 
 
 def _finish(target: Target, report_dir: Path, state: RunState, proposer: Proposer, console: Console, *, apply: bool) -> None:
