@@ -1,0 +1,134 @@
+"""A list that is both a result (returned, iterated, indexed) and searched with `in` — a visited
+list, an output without repeats — keeps a set beside it for the searches: every
+`seen.append(x)` also does `seen_set.add(x)`, every `y in seen` becomes `y in seen_set`.
+
+Exact when the set cannot fall out of step with the list: the list is created once in the
+function and afterwards only appended to (nothing removed, replaced or handed to code that could),
+the appended values are plain names or constants (evaluated twice), and its elements are
+annotated with a hashable type whose `==` agrees with `hash`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import libcst as cst
+
+from pipeline.proposers.rules._analysis import Facts
+from pipeline.proposers.rules._base import FunctionRule, Replacement, code, replace, small_statement, statements
+from pipeline.proposers.rules._types import element_of, head, is_hashable
+
+__all__ = ["ShadowSet"]
+
+
+@dataclass(frozen=True)
+class _Site:
+    init: cst.Assign | cst.AnnAssign
+    name: str
+    element: cst.BaseExpression
+    tests: tuple[cst.Name, ...]
+    appends: tuple[cst.Expr, ...]
+
+
+class ShadowSet(FunctionRule[_Site]):
+    NAME: ClassVar[str] = "membership-shadow-set"
+    DESCRIPTION: ClassVar[str] = "`in` tests against a growing list go to a set kept beside it"
+    DIAGNOSTIC: ClassVar[str] = "quadratic-membership"
+
+    def _node(self, site: _Site) -> cst.CSTNode:
+        return site.init
+
+    def _sites(self, facts: Facts, refusals: list[str]) -> list[_Site]:
+        found = []
+        for name in facts.names():
+            parent = facts.parents.get(name)
+            if isinstance(parent, cst.AnnAssign) and parent.target is name and isinstance(parent.value, cst.List):
+                site = _site(facts, parent, name.value, refusals)
+                found += [site] if site is not None else []
+        return found
+
+    def _apply(self, facts: Facts, site: _Site) -> cst.FunctionDef:
+        shadow = facts.fresh(f"{site.name}_set")
+        value = site.init.value
+        assert isinstance(value, cst.List)
+        members = ", ".join(code(e.value) for e in value.elements)
+        start = f"{{{members}}}" if members else "set()"
+        mapping: dict[cst.CSTNode, Replacement] = {test: cst.Name(shadow) for test in site.tests}
+        for append in site.appends:
+            call = append.value
+            assert isinstance(call, cst.Call)
+            add = small_statement(f"{shadow}.add({code(call.args[0].value)})")
+            line = facts.line(append)
+            if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1:
+                mapping[line] = cst.FlattenSentinel([line, cst.SimpleStatementLine(body=[add])])
+            else:
+                mapping[append] = cst.FlattenSentinel([append, add])
+        init_line = facts.line(site.init)
+        after = statements(f"{shadow}: set[{code(site.element)}] = {start}")
+        following = _following(facts, init_line)
+        if following is None:
+            return replace(facts.function, mapping)
+        return replace(facts.function, mapping, before={following: after})
+
+
+def _following(facts: Facts, line: cst.CSTNode) -> cst.CSTNode | None:
+    block = facts.parents.get(line)
+    if not isinstance(block, cst.IndentedBlock):
+        return None
+    index = next(i for i, s in enumerate(block.body) if s is line)
+    return block.body[index + 1] if index + 1 < len(block.body) else None
+
+
+def _site(facts: Facts, init: cst.AnnAssign, name: str, refusals: list[str]) -> _Site | None:
+    annotation = init.annotation.annotation
+    element = element_of(annotation) if head(annotation) == "list" else None
+    assert isinstance(init.value, cst.List)
+    simple = all(isinstance(e, cst.Element) and isinstance(e.value, (cst.Name, cst.SimpleString, cst.Integer)) for e in init.value.elements)
+    line = facts.line(init)
+    if element is None or not simple or not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
+        return None
+    tests: list[cst.Name] = []
+    appends: list[cst.Expr] = []
+    other, shared = False, False
+    for use in facts.loads(name):
+        parent = facts.parents.get(use)
+        if isinstance(parent, cst.ComparisonTarget) and parent.comparator is use and isinstance(parent.operator, (cst.In, cst.NotIn)):
+            tests.append(use)
+        elif (statement := _append_statement(facts, use)) is not None:
+            appends.append(statement)
+        elif facts.in_nested_scope(use) or not (facts.read_only(use) or _returned(facts, use)) or _mutator(facts, use):
+            shared = True
+        else:
+            other = True
+    if not tests or not appends or not other:
+        return None  # not searched, or only `in` and append: list-membership-to-set does better
+    if shared:
+        refusals.append(f"{name} is changed or handed over other than by append")
+        return None
+    if not is_hashable(element) or facts.param(name) is not None or len(facts.bindings(name)) != 1:
+        refusals.append(f"{name}: elements not known to be hashable, or the list is rebound")
+        return None
+    return _Site(init, name, element, tuple(tests), tuple(appends))
+
+
+def _append_statement(facts: Facts, use: cst.Name) -> cst.Expr | None:
+    attribute = facts.parents.get(use)
+    call = facts.parents.get(attribute) if attribute is not None else None
+    statement = facts.parents.get(call) if call is not None else None
+    if not (isinstance(attribute, cst.Attribute) and attribute.attr.value == "append" and isinstance(call, cst.Call)):
+        return None
+    args = call.args
+    plain = len(args) == 1 and not args[0].keyword and not args[0].star and isinstance(args[0].value, (cst.Name, cst.SimpleString, cst.Integer))
+    return statement if plain and isinstance(statement, cst.Expr) else None
+
+
+def _returned(facts: Facts, use: cst.Name) -> bool:
+    parent = facts.parents.get(use)
+    return isinstance(parent, cst.Return) and parent.value is use
+
+
+def _mutator(facts: Facts, use: cst.Name) -> bool:
+    """`copy()` and friends are read-only; anything that shares the list itself is not."""
+    parent = facts.parents.get(use)
+    return isinstance(parent, cst.Arg) and not isinstance(facts.parents.get(parent), cst.Call)

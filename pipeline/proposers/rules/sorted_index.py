@@ -1,0 +1,202 @@
+"""A full sort to read one end: `sorted(x)[0]` → `min(x)`, `sorted(x)[-1]` → `max(…)`, with
+`key=` and `reverse=` too, also through a name (`r = sorted(x); return r[0]`). O(n) for O(n log n).
+
+Exactly the element the sort would put there, for totally ordered values (not NaN): a stable
+sort's `[0]` is the first minimal element, as `min` returns; its `[-1]` is the LAST maximal one,
+while `max` returns the first, so `[-1]` becomes `max(reversed(x))` (or plain `max(x)` when
+there is no key and equal elements are interchangeable: str, int, bytes). On empty input the sort
+raises IndexError and `min` ValueError, so unless an earlier `if not x: return/raise` rules that
+out, the rewrite keeps the original expression for that case: `min(x) if x else sorted(x)[0]`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import libcst as cst
+
+from pipeline.proposers.rules._analysis import Facts, logical_body, walk
+from pipeline.proposers.rules._base import FunctionRule, Replacement, code, expression, operand, replace
+from pipeline.proposers.rules._types import is_interchangeable, shape_of
+
+__all__ = ["SortedIndex"]
+
+
+@dataclass(frozen=True)
+class _Site:
+    node: cst.Subscript | cst.Assign  # `sorted(...)[i]`, or `r = sorted(...)` read once as `r[i]`
+    call: cst.Call
+    last: bool  # [-1]
+    replacement: str
+    use: cst.Subscript | None = None  # the `r[i]` of the named form
+
+
+class SortedIndex(FunctionRule[_Site]):
+    NAME: ClassVar[str] = "sorted-index-to-min-max"
+    DESCRIPTION: ClassVar[str] = "sorting a whole sequence to take its first or last element becomes min/max"
+    DIAGNOSTIC: ClassVar[str] = "sort-for-extreme"
+
+    def _node(self, site: _Site) -> cst.CSTNode:
+        return site.node
+
+    def _sites(self, facts: Facts, refusals: list[str]) -> list[_Site]:
+        found = []
+        for node in walk(facts.function.body):
+            site = _direct(facts, node, refusals) if isinstance(node, cst.Subscript) else None
+            if isinstance(node, cst.Assign):
+                site = _named(facts, node, refusals)
+            if site is not None:
+                found.append(site)
+        return found
+
+    def _apply(self, facts: Facts, site: _Site) -> cst.FunctionDef:
+        if isinstance(site.node, cst.Subscript):
+            return replace(facts.function, {site.node: _fitted(facts, site.node, site.replacement)})
+        assert site.use is not None
+        mapping: dict[cst.CSTNode, Replacement] = {
+            site.node: site.node.with_changes(value=expression(site.replacement)), site.use: site.use.value,
+        }
+        return replace(facts.function, mapping)
+
+
+def _fitted(facts: Facts, node: cst.BaseExpression, source: str) -> cst.BaseExpression:
+    """`source` parenthesised unless it is a statement's whole value."""
+    parent = facts.parents.get(node)
+    whole = isinstance(parent, (cst.Assign, cst.AnnAssign, cst.Return, cst.Expr)) and getattr(parent, "value", None) is node
+    return expression(source if whole else f"({source})")
+
+
+def _index(subscript: cst.Subscript) -> bool | None:
+    """True for `[-1]`, False for `[0]`, None for anything else."""
+    if len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Index):
+        return None
+    value = subscript.slice[0].slice.value
+    if isinstance(value, cst.Integer) and value.value == "0":
+        return False
+    minus_one = (isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Minus)
+                 and isinstance(value.expression, cst.Integer) and value.expression.value == "1")
+    return True if minus_one else None
+
+
+def _sorted_call(node: cst.BaseExpression) -> cst.Call | None:
+    if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "sorted"):
+        return None
+    if not node.args or node.args[0].keyword or node.args[0].star:
+        return None
+    for arg in node.args[1:]:
+        if arg.keyword is None or arg.keyword.value not in ("key", "reverse"):
+            return None
+        if arg.keyword.value == "reverse" and not (isinstance(arg.value, cst.Name) and arg.value.value in ("True", "False")):
+            return None
+    return node
+
+
+def _keyword(call: cst.Call, name: str) -> cst.BaseExpression | None:
+    return next((a.value for a in call.args if a.keyword is not None and a.keyword.value == name), None)
+
+
+def _base(sequence: cst.BaseExpression) -> cst.Name | None:
+    """The name whose value `sequence` is (`x`, or the dict in `d.values()`)."""
+    if isinstance(sequence, cst.Name):
+        return sequence
+    if isinstance(sequence, cst.Call) and isinstance(sequence.func, cst.Attribute) and not sequence.args:
+        owner = sequence.func.value
+        return owner if sequence.func.attr.value in ("keys", "values", "items") and isinstance(owner, cst.Name) else None
+    return None
+
+
+def _replacement(facts: Facts, call: cst.Call, last: bool, original: str, site: cst.CSTNode, refusals: list[str]) -> str | None:
+    sequence, key = call.args[0].value, _keyword(call, "key")
+    reverse = _keyword(call, "reverse")
+    largest = last != (isinstance(reverse, cst.Name) and reverse.value == "True")
+    shape = shape_of(facts, sequence)
+    argument = operand(sequence)
+    if last and (key is not None or shape is None or not is_interchangeable(shape.element)):
+        if shape is None or not shape.reversible:
+            refusals.append(f"[-1] is the last of equal elements; {code(sequence)} is not known to be reversible")
+            return None
+        argument = f"reversed({argument})"
+    keyed = f"{argument}, key={code(key)}" if key is not None else argument
+    found = f"{'max' if largest else 'min'}({keyed})"
+    base = _base(sequence)
+    if base is not None and _known_non_empty(facts, base.value, site):
+        return found
+    if base is None or shape is None or not shape.sized:
+        refusals.append(f"cannot tell whether {code(sequence)} may be empty (IndexError would become ValueError)")
+        return None
+    return f"{found} if {code(sequence)} else {original}"
+
+
+def _direct(facts: Facts, node: cst.Subscript, refusals: list[str]) -> _Site | None:
+    last, call = _index(node), _sorted_call(node.value)
+    if last is None or call is None or _is_empty_fallback(facts, node, call):
+        return None
+    replacement = _replacement(facts, call, last, code(node.with_changes(lpar=(), rpar=())), node, refusals)
+    return _Site(node, call, last, replacement) if replacement else None
+
+
+def _is_empty_fallback(facts: Facts, node: cst.CSTNode, call: cst.Call) -> bool:
+    """The `else` of `min(x) if x else sorted(x)[0]`: it only runs on empty input."""
+    parent = facts.parents.get(node)
+    return isinstance(parent, cst.IfExp) and parent.orelse is node and parent.test.deep_equals(call.args[0].value)
+
+
+def _named(facts: Facts, node: cst.Assign, refusals: list[str]) -> _Site | None:
+    """`r = sorted(x)` whose only use, in the very next statement, leads it: `return r[0]…`."""
+    call = _sorted_call(node.value)
+    target = node.targets[0].target if len(node.targets) == 1 else None
+    if call is None or not isinstance(target, cst.Name) or len(facts.names(target.value)) != 2:
+        return None
+    use = facts.loads(target.value)[0]
+    subscript = facts.parents.get(use)
+    if not isinstance(subscript, cst.Subscript) or (last := _index(subscript)) is None:
+        return None
+    following = facts.statement(use)
+    if facts.previous(following) is not node or not _leads(facts, subscript, following):
+        return None
+    original = f"{code(call)}[{'-1' if last else '0'}]"
+    replacement = _replacement(facts, call, last, original, node, refusals)
+    return _Site(node, call, last, replacement, subscript) if replacement else None
+
+
+def _leads(facts: Facts, node: cst.CSTNode, statement: cst.CSTNode) -> bool:
+    """`node` is evaluated first in `statement` (a return or assignment of `node[...]...`)."""
+    current = node
+    while (parent := facts.parents.get(current)) is not None and parent is not statement:
+        if not (isinstance(parent, (cst.Subscript, cst.Attribute)) and parent.value is current):
+            return False
+        current = parent
+    return isinstance(statement, (cst.Return, cst.Assign)) and statement.value is current
+
+
+def _known_non_empty(facts: Facts, name: str, site: cst.CSTNode) -> bool:
+    """An earlier `if not name: return/raise` (or `if len(name) == 0:`) at the top of the function,
+    after which `name` is neither rebound nor changed before `site`."""
+    top = facts.top_level(site)
+    for statement in logical_body(facts.function.body):
+        if statement is top:
+            return False
+        if isinstance(statement, cst.If) and statement.orelse is None and _tests_empty(statement.test, name):
+            body = logical_body(statement.body)
+            if body and isinstance(body[-1], (cst.Return, cst.Raise)) and _untouched_after(facts, name, statement, site):
+                return True
+    return False
+
+
+def _tests_empty(test: cst.BaseExpression, name: str) -> bool:
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return isinstance(test.expression, cst.Name) and test.expression.value == name
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.comparisons[0].operator, cst.Equal):
+        left, right = test.left, test.comparisons[0].comparator
+        is_len = (isinstance(left, cst.Call) and isinstance(left.func, cst.Name) and left.func.value == "len"
+                  and len(left.args) == 1 and isinstance(left.args[0].value, cst.Name) and left.args[0].value.value == name)
+        return is_len and isinstance(right, cst.Integer) and right.value == "0"
+    return False
+
+
+def _untouched_after(facts: Facts, name: str, guard: cst.CSTNode, site: cst.CSTNode) -> bool:
+    if any(facts.before(guard, b) for b in facts.bindings(name)):
+        return False
+    between = [n for n in facts.loads(name) if facts.before(guard, n) and facts.before(n, site)]
+    return all(facts.read_only(n) for n in between)
