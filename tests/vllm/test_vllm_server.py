@@ -20,7 +20,7 @@ from pipeline.proposers.vllm import VllmProposer
 from pipeline.report.jsonl import read_records
 from tests.vllm.server import VllmServer
 from tests.vllm.targets import TOOL_PLANNER, corpus_target
-from verifiers.base import Budgets
+from verifiers.base import Budgets, Outcome
 
 pytestmark = [pytest.mark.vllm, pytest.mark.slow]
 
@@ -90,5 +90,7 @@ def test_crucible_run_with_the_vllm_proposer(
     records = read_records(report)
     assert records and all(r.proposer == "vllm" for r in records)
     assert not any(r.admitted for r in records)
+    # each with the evidence that stopped it: the refused edit's reason, or a gate's finding
+    assert all(any(g.outcome is Outcome.FAIL and g.evidence for g in r.gates) for r in records)
     summary = json.loads((report / "run.json").read_text(encoding="utf-8"))
     assert summary["proposer"] == "vllm" and summary["proposer_stats"]["ok"] >= 1, summary
