@@ -78,7 +78,7 @@ def edit_from_json(data: object) -> Edit:
         raise EditRefused(f"edit has unknown keys {sorted(extra)} or lacks {sorted(missing)}")
     kind, target, code = data["kind"], data["target"], data["code"]
     path, rule = data.get("path", []), data.get("rule", "")
-    if kind not in {k.value for k in EditKind} or not isinstance(target, str) or not isinstance(code, str):
+    if not isinstance(kind, str) or kind not in {k.value for k in EditKind} or not isinstance(target, str) or not isinstance(code, str):
         raise EditRefused(f"edit has a bad kind, target or code: {kind!r}, {target!r}")
     if not isinstance(path, list) or not all(isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in path):
         raise EditRefused("edit path must be a list of non-negative integers")

@@ -211,11 +211,11 @@ def _gate_all(target: GateTarget, base: Path, candidates: list[_Candidate], opti
         first = list(pool.map(first_phase, candidates))
     finished = []
     for candidate, record in zip(candidates, first):
-        if record.admitted and record.gates:
+        if candidate.refusal is None and record.admitted:
             second = gate_patch(target, parse_patch(candidate.diff), options, observer=_observer(observer),
                                 gates=benchmark, original_tree=base)
             record = _merge(record, second)
-        elif record.gates:
+        elif candidate.refusal is None:
             record = _merge(record, None)
         observer.finished(record)
         finished.append((candidate, record))

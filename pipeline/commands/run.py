@@ -68,9 +68,15 @@ def _proposer(args: argparse.Namespace) -> Proposer:
     if name.startswith("replay:"):
         return ReplayProposer(Path(name.removeprefix("replay:")))
     if name == "vllm":
+        from pipeline.proposers.openai_client import ServerUnavailable, wait_until_ready
         from pipeline.proposers.vllm import VllmProposer
 
-        return VllmProposer(str(args.vllm_url), str(args.vllm_model), str(args.vllm_api_key), float(args.vllm_timeout))
+        api_key = str(args.vllm_api_key) or os.environ.get("CRUCIBLE_VLLM_API_KEY", "")
+        try:  # a wrong URL is bad input, found now; a server failing mid-run is only counted
+            wait_until_ready(str(args.vllm_url), min(60.0, float(args.vllm_timeout)), api_key=api_key)
+        except ServerUnavailable as exc:
+            raise BadInput(f"--vllm-url {args.vllm_url}: no vLLM server answering ({exc})") from None
+        return VllmProposer(str(args.vllm_url), str(args.vllm_model), api_key, float(args.vllm_timeout))
     raise BadInput(f"--proposer: unknown proposer {name!r} (rules, vllm, replay:FILE)")
 
 

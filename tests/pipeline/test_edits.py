@@ -79,6 +79,7 @@ OFF_SCHEMA = [
     ("unknown key", {"kind": "replace_function", "target": "a:b", "code": "", "extra": 1}),
     ("missing code", {"kind": "replace_function", "target": "a:b"}),
     ("bad kind", {"kind": "rewrite", "target": "a:b", "code": ""}),
+    ("unhashable kind", {"kind": ["replace_function"], "target": "a:b", "code": ""}),
     ("bad path", {"kind": "delete_statement", "target": "a:b", "code": "", "path": [-1]}),
     ("target without qualname", {"kind": "replace_function", "target": "agent.core", "code": ""}),
 ]
