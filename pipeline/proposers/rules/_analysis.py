@@ -8,26 +8,23 @@ there are, so it skips, never rewrites wrongly.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import libcst as cst
 
-__all__ = ["PURE_BUILTINS", "READ_METHODS", "Facts", "Loop", "logical_body", "walk"]
+__all__ = ["PURE_BUILTINS", "READ_METHODS", "Facts", "Loop", "logical_body"]
 
 Loop = cst.For | cst.While
+_CACHE: dict[cst.FunctionDef, Facts] = {}  # keyed by identity (libcst nodes hash by id); holds its keys
+_CACHE_SIZE = 8
+_LOCK = threading.Lock()
 PURE_BUILTINS = frozenset({"len", "sorted", "min", "max", "sum", "list", "tuple", "set", "frozenset", "dict", "any",
                            "all", "enumerate", "zip", "reversed", "str", "repr", "bool", "isinstance", "abs", "iter"})
 READ_METHODS = frozenset({"keys", "values", "items", "get", "count", "index", "copy", "startswith", "endswith",
                           "find", "lower", "upper", "strip", "split", "casefold", "issubset", "issuperset"})
 _SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
-
-
-def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    """`node` and everything below it, in source order."""
-    yield node
-    for child in node.children:
-        yield from walk(child)
 
 
 def logical_body(suite: cst.BaseSuite) -> list[cst.CSTNode]:
@@ -44,19 +41,54 @@ def logical_body(suite: cst.BaseSuite) -> list[cst.CSTNode]:
 class Facts:
     function: cst.FunctionDef
     parents: dict[cst.CSTNode, cst.CSTNode]
-    order: dict[cst.CSTNode, int]
+    order: dict[cst.CSTNode, int]  # preorder position
+    ends: dict[cst.CSTNode, int]  # last preorder position inside the node
+    variables: dict[str, list[cst.Name]]  # variable occurrences by name, in source order
+    annotations: dict[str, cst.BaseExpression]  # a local's first annotated assignment
+    nodes: list[cst.CSTNode]  # every node, in preorder
 
     @classmethod
     def of(cls, function: cst.FunctionDef) -> Facts:
+        """The facts of `function` (the last few are remembered: every rule asks twice)."""
+        with _LOCK:
+            cached = _CACHE.get(function)
+        if cached is None:
+            cached = cls._build(function)
+            with _LOCK:
+                _CACHE[function] = cached
+                while len(_CACHE) > _CACHE_SIZE:
+                    _CACHE.pop(next(iter(_CACHE)))
+        return cached
+
+    @classmethod
+    def _build(cls, function: cst.FunctionDef) -> Facts:
         parents: dict[cst.CSTNode, cst.CSTNode] = {}
         order: dict[cst.CSTNode, int] = {}
-        for index, node in enumerate(walk(function)):
-            order[node] = index
+        ends: dict[cst.CSTNode, int] = {}
+        nodes: list[cst.CSTNode] = []
+
+        def visit(node: cst.CSTNode) -> None:
+            order[node] = len(nodes)
+            nodes.append(node)
             for child in node.children:
                 parents[child] = node
-        return cls(function, parents, order)
+                visit(child)
+            ends[node] = len(nodes) - 1
+
+        visit(function)
+        facts = cls(function, parents, order, ends, {}, {}, nodes)
+        for node in nodes:
+            if isinstance(node, cst.Name) and facts._is_variable(node):
+                facts.variables.setdefault(node.value, []).append(node)
+            elif isinstance(node, cst.AnnAssign) and isinstance(node.target, cst.Name):
+                facts.annotations.setdefault(node.target.value, node.annotation.annotation)
+        return facts
 
     # -- structure -----------------------------------------------------------------------------
+
+    def walk(self, node: cst.CSTNode) -> list[cst.CSTNode]:
+        """`node` (part of the function) and everything below it, in source order."""
+        return self.nodes[self.order[node]: self.ends[node] + 1]
 
     def ancestors(self, node: cst.CSTNode) -> Iterator[cst.CSTNode]:
         current = self.parents.get(node)
@@ -65,7 +97,8 @@ class Facts:
             current = self.parents.get(current)
 
     def inside(self, node: cst.CSTNode, container: cst.CSTNode) -> bool:
-        return node is container or any(a is container for a in self.ancestors(node))
+        start = self.order.get(container)
+        return start is not None and start <= self.order[node] <= self.ends[container]
 
     def statement(self, node: cst.CSTNode) -> cst.CSTNode:
         """The innermost small or compound statement holding `node`."""
@@ -124,12 +157,11 @@ class Facts:
 
     def names(self, value: str | None = None, within: cst.CSTNode | None = None) -> list[cst.Name]:
         """Variable occurrences (not attribute names or keyword labels), in source order."""
-        root = within if within is not None else self.function
-        found: list[cst.Name] = []
-        for node in walk(root):
-            if isinstance(node, cst.Name) and (value is None or node.value == value) and self._is_variable(node):
-                found.append(node)
-        return found
+        if value is None:
+            found = sorted((n for ns in self.variables.values() for n in ns), key=self.order.__getitem__)
+        else:
+            found = self.variables.get(value, [])
+        return found if within is None else [n for n in found if self.inside(n, within)]
 
     def _is_variable(self, name: cst.Name) -> bool:
         parent = self.parents.get(name)
@@ -154,9 +186,6 @@ class Facts:
     def loads(self, value: str, within: cst.CSTNode | None = None) -> list[cst.Name]:
         return [n for n in self.names(value, within) if not self.is_store(n)]
 
-    def bound_in(self, node: cst.CSTNode) -> set[str]:
-        return {n.value for n in self.names(within=node) if self.is_store(n)}
-
     def read_only(self, use: cst.Name) -> bool:
         """A load in a context that cannot change the object: `len(x)`, `x[i]`, `y in x`,
         `for y in x`, a non-mutating method, an argument of a pure builtin, an operand."""
@@ -172,6 +201,14 @@ class Facts:
         if isinstance(parent, (cst.ComparisonTarget, cst.Comparison, cst.BinaryOperation, cst.UnaryOperation)):
             return True
         return isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is use
+
+    def returned(self, use: cst.Name) -> bool:
+        """`return x` or `return x, …`: handed to the caller as the function ends."""
+        parent = self.parents.get(use)
+        if isinstance(parent, cst.Return):
+            return parent.value is use
+        holder = self.parents.get(parent) if isinstance(parent, cst.Element) else None
+        return isinstance(holder, cst.Tuple) and isinstance(self.parents.get(holder), cst.Return)
 
     def _stored(self, node: cst.CSTNode) -> bool:
         parent = self.parents.get(node)
@@ -190,10 +227,7 @@ class Facts:
         param = self.param(value)
         if param is not None:
             return param.annotation.annotation if param.annotation else None
-        for node in walk(self.function.body):
-            if isinstance(node, cst.AnnAssign) and isinstance(node.target, cst.Name) and node.target.value == value:
-                return node.annotation.annotation
-        return None
+        return self.annotations.get(value)
 
     def assigned_values(self, value: str) -> list[cst.BaseExpression] | None:
         """The values of every binding of a local, or None if one is not a plain assignment."""
@@ -233,7 +267,7 @@ class Facts:
         import builtins
         import keyword
 
-        taken = {n.value for n in walk(self.function) if isinstance(n, cst.Name)} | avoid
+        taken = {n.value for n in self.nodes if isinstance(n, cst.Name)} | avoid
         candidate, suffix = base, 2
         while candidate in taken or keyword.iskeyword(candidate) or hasattr(builtins, candidate):
             candidate, suffix = f"{base}_{suffix}", suffix + 1
@@ -250,7 +284,3 @@ def _binds(parent: cst.CSTNode, child: cst.CSTNode) -> bool:
     if isinstance(parent, cst.Del):
         return parent.target is child
     return isinstance(parent, cst.ImportAlias) and parent.asname is None
-
-
-def single(items: Sequence[cst.CSTNode]) -> cst.CSTNode | None:
-    return items[0] if len(items) == 1 else None

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from pipeline.proposers.rules._analysis import Facts, walk
+from pipeline.proposers.rules._analysis import Facts
 from pipeline.proposers.rules._base import FunctionRule, Replacement, code, in_place_of, replace, replace_in, statements
 
 __all__ = ["Header", "Running", "RunningRule", "is_name", "plus"]
@@ -67,7 +67,7 @@ class RunningRule(FunctionRule[_Site]):
 
     def _sites(self, facts: Facts, refusals: list[str]) -> list[_Site]:
         found = []
-        for node in walk(facts.function.body):
+        for node in facts.walk(facts.function.body):
             if isinstance(node, cst.For) and not node.orelse and not facts.in_nested_scope(node):
                 site = self._loop_site(facts, node, node.iter, node.target, node.body, refusals)
             elif isinstance(node, cst.ListComp) and not node.for_in.inner_for_in and not node.for_in.ifs:

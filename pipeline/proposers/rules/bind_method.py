@@ -16,7 +16,7 @@ from typing import ClassVar
 
 import libcst as cst
 
-from pipeline.proposers.rules._analysis import PURE_BUILTINS, Facts, Loop, walk
+from pipeline.proposers.rules._analysis import PURE_BUILTINS, Facts, Loop
 from pipeline.proposers.rules._base import FunctionRule, Replacement, replace, statements
 from pipeline.proposers.rules._types import shape_of
 
@@ -53,7 +53,7 @@ class BindMethod(FunctionRule[_Site]):
     def _sites(self, facts: Facts, refusals: list[str]) -> list[_Site]:
         grouped: dict[tuple[int, str, str], list[cst.Attribute]] = {}
         loops: dict[int, Loop] = {}
-        for node in walk(facts.function.body):
+        for node in facts.walk(facts.function.body):
             if not (isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name)):
                 continue
             call = facts.parents.get(node)
@@ -64,7 +64,7 @@ class BindMethod(FunctionRule[_Site]):
             if shape is None or method not in _METHODS.get(shape.kind, frozenset()):
                 continue
             loop = _outermost_fixed(facts, node, receiver)
-            if loop is None or not _tight(facts.loops(node)[0]):
+            if loop is None or not _tight(facts, facts.loops(node)[0]):
                 continue
             if not facts.available_before(receiver, loop):
                 refusals.append(f"{receiver} is not bound once before the loop")
@@ -79,10 +79,10 @@ class BindMethod(FunctionRule[_Site]):
         return replace(facts.function, mapping, before={site.loop: statements(f"{bound} = {site.receiver}.{site.method}")})
 
 
-def _tight(loop: Loop) -> bool:
+def _tight(facts: Facts, loop: Loop) -> bool:
     """A small loop body doing nothing costlier than builtin calls: there the lookup shows."""
-    statements_in = [n for n in walk(loop.body) if isinstance(n, (cst.BaseSmallStatement, cst.BaseCompoundStatement))]
-    for node in walk(loop.body):
+    statements_in = [n for n in facts.walk(loop.body) if isinstance(n, (cst.BaseSmallStatement, cst.BaseCompoundStatement))]
+    for node in facts.walk(loop.body):
         if isinstance(node, cst.Call):
             func = node.func
             builtin = isinstance(func, cst.Name) and func.value in PURE_BUILTINS

@@ -16,7 +16,7 @@ from typing import ClassVar
 
 import libcst as cst
 
-from pipeline.proposers.rules._analysis import Facts, logical_body, walk
+from pipeline.proposers.rules._analysis import Facts, logical_body
 from pipeline.proposers.rules._base import FunctionRule, Replacement, code, in_place_of, replace, statements
 from pipeline.proposers.rules._types import is_interchangeable, shape_of
 
@@ -45,7 +45,7 @@ class NestedCounting(FunctionRule[_Site]):
 
     def _sites(self, facts: Facts, refusals: list[str]) -> list[_Site]:
         found = []
-        for node in walk(facts.function.body):
+        for node in facts.walk(facts.function.body):
             site = _count_at(facts, node)
             if site is not None and (reason := _refusal(facts, site)) is None:
                 found.append(site)

@@ -18,7 +18,7 @@ from typing import ClassVar
 
 import libcst as cst
 
-from pipeline.proposers.rules._analysis import Facts, logical_body, walk
+from pipeline.proposers.rules._analysis import Facts, logical_body
 from pipeline.proposers.rules._base import FunctionRule, code, in_place_of, operand, replace, statements
 from pipeline.proposers.rules._types import element_of, head, is_hashable, shape_of
 
@@ -42,7 +42,7 @@ class DedupeFromKeys(FunctionRule[_Site]):
 
     def _sites(self, facts: Facts, refusals: list[str]) -> list[_Site]:
         found = []
-        for node in walk(facts.function.body):
+        for node in facts.walk(facts.function.body):
             if isinstance(node, cst.For) and not facts.in_nested_scope(node):
                 site = _site(facts, node, refusals)
                 if site is not None:

@@ -15,7 +15,7 @@ from typing import ClassVar
 
 import libcst as cst
 
-from pipeline.proposers.rules._analysis import Facts, Loop, walk
+from pipeline.proposers.rules._analysis import Facts, Loop
 from pipeline.proposers.rules._base import FunctionRule, Replacement, code, replace, statements
 from pipeline.proposers.rules._types import is_int, is_str, shape_of
 
@@ -43,7 +43,7 @@ class HoistInvariant(FunctionRule[_Site]):
     def _sites(self, facts: Facts, refusals: list[str]) -> list[_Site]:
         found: list[_Site] = []
         claimed: list[cst.Call] = []
-        for node in walk(facts.function.body):
+        for node in facts.walk(facts.function.body):
             if not isinstance(node, cst.Call) or any(facts.inside(node, c) for c in claimed):
                 continue
             described = _describe(facts, node)
@@ -53,7 +53,7 @@ class HoistInvariant(FunctionRule[_Site]):
             loop = _outermost_invariant(facts, node, names, refusals)
             if loop is None or not all(facts.available_before(n, loop) for n in names):
                 continue
-            same = tuple(c for c in walk(loop.body) if isinstance(c, cst.Call) and c.deep_equals(node))
+            same = tuple(c for c in facts.walk(loop.body) if isinstance(c, cst.Call) and c.deep_equals(node))
             if is_list and not all(_only_read(facts, c, loop) for c in same):
                 refusals.append(f"the list from {code(node)} might be changed in the loop")
                 continue

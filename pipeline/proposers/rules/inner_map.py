@@ -20,7 +20,7 @@ from typing import ClassVar
 
 import libcst as cst
 
-from pipeline.proposers.rules._analysis import Facts, Loop, walk
+from pipeline.proposers.rules._analysis import Facts, Loop
 from pipeline.proposers.rules._base import FunctionRule, Replacement, code, replace, statements
 from pipeline.proposers.rules._types import is_str, shape_of
 
@@ -47,7 +47,7 @@ class InnerLoopMap(FunctionRule[_Site]):
 
     def _sites(self, facts: Facts, refusals: list[str]) -> list[_Site]:
         found = []
-        for node in walk(facts.function.body):
+        for node in facts.walk(facts.function.body):
             if isinstance(node, cst.For) and isinstance(node.target, cst.Name) and isinstance(node.iter, cst.Name):
                 site = _site(facts, node, node.target.value, node.iter.value, refusals)
                 if site is not None:

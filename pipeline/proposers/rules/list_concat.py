@@ -91,7 +91,7 @@ def _unshared(facts: Facts, name: str, steps: list[cst.Assign]) -> str | None:
             continue
         if not _comprehension_read(facts, use):
             return f"{name} is used inside a nested function"
-        if isinstance(statement, cst.Return) and _returned(facts, use, statement):
+        if facts.returned(use) or _own_method(facts, use):
             continue
         if not facts.read_only(use) or _iterated_while_extended(facts, use, loops):
             return f"{name} is used in a way that could keep a reference to it"
@@ -110,12 +110,11 @@ def _comprehension_read(facts: Facts, use: cst.Name) -> bool:
     return not any(isinstance(a, (cst.FunctionDef, cst.Lambda, cst.ClassDef)) for a in facts.ancestors(use) if a is not facts.function)
 
 
-def _returned(facts: Facts, use: cst.Name, statement: cst.Return) -> bool:
-    """`return x` or `return x, …` — handing the list over as the function ends."""
-    parent = facts.parents.get(use)
-    if statement.value is use:
-        return True
-    return isinstance(parent, cst.Element) and facts.parents.get(parent) is statement.value
+def _own_method(facts: Facts, use: cst.Name) -> bool:
+    """`x.sort()`, `x.append(y)`…: list methods change the list but never hand it to anyone."""
+    attribute = facts.parents.get(use)
+    call = facts.parents.get(attribute) if attribute is not None else None
+    return isinstance(attribute, cst.Attribute) and isinstance(call, cst.Call) and call.func is attribute
 
 
 def _iterated_while_extended(facts: Facts, use: cst.Name, loops: list[list[cst.For | cst.While]]) -> bool:

@@ -21,7 +21,7 @@ from typing import ClassVar
 
 import libcst as cst
 
-from pipeline.proposers.rules._analysis import PURE_BUILTINS, READ_METHODS, Facts, walk
+from pipeline.proposers.rules._analysis import PURE_BUILTINS, READ_METHODS, Facts
 from pipeline.proposers.rules._base import FunctionRule, code, operand, statements
 from pipeline.proposers.rules._types import is_hashable
 
@@ -47,7 +47,7 @@ class MemoizeRecursion(FunctionRule[_Site]):
 
     def _sites(self, facts: Facts, refusals: list[str]) -> list[_Site]:
         fn = facts.function
-        calls = [n for n in walk(fn.body) if isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value == fn.name.value]
+        calls = [n for n in facts.walk(fn.body) if isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value == fn.name.value]
         if not calls or not _repeats(facts, calls):
             return []  # no recursion, or a linear one: nothing is computed twice
         reason = _impure(facts, calls)
@@ -131,7 +131,7 @@ def _impure(facts: Facts, calls: list[cst.Call]) -> str | None:
     names = [p.name.value for p in _params(fn)]
     if names[:1] in (["self"], ["cls"]):
         return "a method recursing through a global name"
-    for node in walk(fn.body):
+    for node in facts.walk(fn.body):
         if isinstance(node, _FORBIDDEN) or isinstance(node, cst.FunctionDef):
             return f"the body uses {type(node).__name__}, which caching could make observable"
         if isinstance(node, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.Del)) and not _plain_target(node):

@@ -15,7 +15,7 @@ from typing import ClassVar
 
 import libcst as cst
 
-from pipeline.proposers.rules._analysis import Facts, walk
+from pipeline.proposers.rules._analysis import Facts
 from pipeline.proposers.rules._base import code
 from pipeline.proposers.rules._running import Header, Running, RunningRule, is_name, plus
 from pipeline.proposers.rules._types import is_int, is_interchangeable, shape_of
@@ -63,7 +63,7 @@ class PrefixAggregate(RunningRule):
     def _runnings(self, facts: Facts, body: cst.CSTNode, header: Header, refusals: list[str]) -> list[Running]:
         i, xs = header.index, header.sequence
         found = []
-        for node in walk(body):
+        for node in facts.walk(body):
             kind = _kind(node, i, xs) if isinstance(node, (cst.Call, cst.Subscript)) else None
             if kind is not None:
                 assert isinstance(node, cst.BaseExpression)

@@ -17,7 +17,7 @@ from typing import ClassVar
 
 import libcst as cst
 
-from pipeline.proposers.rules._analysis import Facts, logical_body, walk
+from pipeline.proposers.rules._analysis import Facts, logical_body
 from pipeline.proposers.rules._base import FunctionRule, Replacement, code, expression, replace, statements
 from pipeline.proposers.rules._types import shape_from_value
 
@@ -41,7 +41,7 @@ class QueueIndex(FunctionRule[_Site]):
 
     def _sites(self, facts: Facts, refusals: list[str]) -> list[_Site]:
         found = []
-        for node in walk(facts.function.body):
+        for node in facts.walk(facts.function.body):
             if isinstance(node, cst.While) and isinstance(node.test, cst.Name) and not facts.in_nested_scope(node):
                 site = _site(facts, node, node.test.value, refusals)
                 if site is not None:

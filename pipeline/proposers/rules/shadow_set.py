@@ -97,7 +97,7 @@ def _site(facts: Facts, init: cst.AnnAssign, name: str, refusals: list[str]) -> 
             tests.append(use)
         elif (statement := _append_statement(facts, use)) is not None:
             appends.append(statement)
-        elif facts.in_nested_scope(use) or not (facts.read_only(use) or _returned(facts, use)) or _mutator(facts, use):
+        elif facts.in_nested_scope(use) or not (facts.read_only(use) or facts.returned(use)) or _mutator(facts, use):
             shared = True
         else:
             other = True
@@ -121,11 +121,6 @@ def _append_statement(facts: Facts, use: cst.Name) -> cst.Expr | None:
     args = call.args
     plain = len(args) == 1 and not args[0].keyword and not args[0].star and isinstance(args[0].value, (cst.Name, cst.SimpleString, cst.Integer))
     return statement if plain and isinstance(statement, cst.Expr) else None
-
-
-def _returned(facts: Facts, use: cst.Name) -> bool:
-    parent = facts.parents.get(use)
-    return isinstance(parent, cst.Return) and parent.value is use
 
 
 def _mutator(facts: Facts, use: cst.Name) -> bool:

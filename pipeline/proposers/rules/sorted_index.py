@@ -16,7 +16,7 @@ from typing import ClassVar
 
 import libcst as cst
 
-from pipeline.proposers.rules._analysis import Facts, logical_body, walk
+from pipeline.proposers.rules._analysis import Facts, logical_body
 from pipeline.proposers.rules._base import FunctionRule, Replacement, code, expression, operand, replace
 from pipeline.proposers.rules._types import is_interchangeable, shape_of
 
@@ -42,7 +42,7 @@ class SortedIndex(FunctionRule[_Site]):
 
     def _sites(self, facts: Facts, refusals: list[str]) -> list[_Site]:
         found = []
-        for node in walk(facts.function.body):
+        for node in facts.walk(facts.function.body):
             site = _direct(facts, node, refusals) if isinstance(node, cst.Subscript) else None
             if isinstance(node, cst.Assign):
                 site = _named(facts, node, refusals)
@@ -61,10 +61,11 @@ class SortedIndex(FunctionRule[_Site]):
 
 
 def _fitted(facts: Facts, node: cst.BaseExpression, source: str) -> cst.BaseExpression:
-    """`source` parenthesised unless it is a statement's whole value."""
+    """`source`, parenthesised if it is a guarded (conditional) expression inside a larger one."""
     parent = facts.parents.get(node)
     whole = isinstance(parent, (cst.Assign, cst.AnnAssign, cst.Return, cst.Expr)) and getattr(parent, "value", None) is node
-    return expression(source if whole else f"({source})")
+    guarded = isinstance(expression(source), cst.IfExp)
+    return expression(f"({source})" if guarded and not whole else source)
 
 
 def _index(subscript: cst.Subscript) -> bool | None:

@@ -15,7 +15,7 @@ from typing import ClassVar
 
 import libcst as cst
 
-from pipeline.proposers.rules._analysis import Facts, logical_body, walk
+from pipeline.proposers.rules._analysis import Facts, logical_body
 from pipeline.proposers.rules._base import FunctionRule, code, in_place_of, operand, replace, statements
 from pipeline.proposers.rules._concat import accumulated_name, added_part
 from pipeline.proposers.rules._types import is_str
@@ -41,7 +41,7 @@ class StringJoin(FunctionRule[_Site]):
 
     def _sites(self, facts: Facts, refusals: list[str]) -> list[_Site]:
         found = []
-        for node in walk(facts.function.body):
+        for node in facts.walk(facts.function.body):
             if isinstance(node, cst.For) and not facts.in_nested_scope(node):
                 site = _site(facts, node, refusals)
                 if site is not None:

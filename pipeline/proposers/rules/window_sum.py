@@ -15,7 +15,7 @@ from typing import ClassVar
 
 import libcst as cst
 
-from pipeline.proposers.rules._analysis import Facts, walk
+from pipeline.proposers.rules._analysis import Facts
 from pipeline.proposers.rules._base import code
 from pipeline.proposers.rules._running import Header, Running, RunningRule, is_name, plus
 from pipeline.proposers.rules._types import is_int, shape_of
@@ -52,7 +52,7 @@ class WindowSum(RunningRule):
     def _runnings(self, facts: Facts, body: cst.CSTNode, header: Header, refusals: list[str]) -> list[Running]:
         i, xs, width = header.index, header.sequence, header.fixed[-1]
         found = []
-        for node in walk(body):
+        for node in facts.walk(body):
             if isinstance(node, cst.Call) and _is_window_sum(node, i, xs, cst.parse_expression(width)):
                 found.append(Running(node, "window", "window_total", _updater(node, i, xs, width)))
         if not found:

@@ -1,0 +1,161 @@
+"""hoist-loop-invariant: a pure, non-raising call on values the loop never changes → computed once."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.proposers.rules.hoist_invariant import HoistInvariant
+from tests.pipeline.proposers.rules.cases import Case, check
+
+RULE = HoistInvariant()
+
+CASES = [
+    Case(
+        "str-methods-of-a-parameter",
+        '''
+        def rank_entries(entries: list[tuple[str, str]], query: str) -> list[str]:
+            scored: list[tuple[int, str]] = []
+            for key, value in entries:
+                terms = query.lower().split()
+                words = (key + " " + value).lower().split()
+                score = 0
+                for term in terms:
+                    if term in words:
+                        score += 1
+                if score > 0:
+                    scored.append((score, key))
+            scored.sort(key=lambda pair: -pair[0])
+            return [key for _, key in scored]
+        ''',
+        '''
+        def rank_entries(entries: list[tuple[str, str]], query: str) -> list[str]:
+            scored: list[tuple[int, str]] = []
+            query_lower_split = query.lower().split()
+            for key, value in entries:
+                terms = query_lower_split
+                words = (key + " " + value).lower().split()
+                score = 0
+                for term in terms:
+                    if term in words:
+                        score += 1
+                if score > 0:
+                    scored.append((score, key))
+            scored.sort(key=lambda pair: -pair[0])
+            return [key for _, key in scored]
+        ''',
+        inputs=(([], "x"), ([("a", "b c"), ("d", "e")], "B C z"), ([("k", "v")], "")),
+    ),
+    Case(
+        "sum-and-len-hoisted-out-of-nested-loops",
+        '''
+        def above_mean(rows: list[list[int]], values: list[int]) -> int:
+            count = 0
+            for row in rows:
+                for cell in row:
+                    if cell * len(values) > sum(values):
+                        count += 1
+            return count
+        ''',
+        '''
+        def above_mean(rows: list[list[int]], values: list[int]) -> int:
+            count = 0
+            values_len = len(values)
+            values_sum = sum(values)
+            for row in rows:
+                for cell in row:
+                    if cell * values_len > values_sum:
+                        count += 1
+            return count
+        ''',
+        inputs=(([], []), ([[1, 5], [3]], [1, 2, 3]), ([[0]], [])),
+    ),
+    Case(
+        "comprehension-is-not-a-loop",
+        '''
+        def tagged(lines: list[str], tag: str) -> list[str]:
+            return [line for line in lines if line.startswith(tag.strip("#"))]
+        ''',
+    ),
+    Case(
+        "loop-over-the-lines",
+        '''
+        def prefixed(lines: list[str], tag: str) -> int:
+            n = 0
+            for line in lines:
+                if line.startswith(tag.strip("# ")):
+                    n += 1
+            return n
+        ''',
+        '''
+        def prefixed(lines: list[str], tag: str) -> int:
+            n = 0
+            tag_strip = tag.strip("# ")
+            for line in lines:
+                if line.startswith(tag_strip):
+                    n += 1
+            return n
+        ''',
+        inputs=(([], "#a"), (["ab", "b", "a"], "# a"), (["x"], "")),
+    ),
+    Case(
+        "operand-rebound-in-the-loop",
+        '''
+        def shrinking(words: list[str], query: str) -> int:
+            n = 0
+            for word in words:
+                if word in query.lower():
+                    n += 1
+                query = query[1:]
+            return n
+        ''',
+    ),
+    Case(
+        "not-known-to-be-a-str",
+        '''
+        def matches(words: list[str], query) -> int:
+            n = 0
+            for word in words:
+                if word == query.lower():
+                    n += 1
+            return n
+        ''',
+    ),
+    Case(
+        "list-handed-to-a-call",
+        '''
+        def spread(values: list[float]) -> list[float]:
+            out: list[float] = []
+            for v in values:
+                out.append(v - sum(values) / len(values) + deviation(values))
+            return out
+        ''',
+        prelude="def deviation(xs: list[float]) -> float:\n    return 0.0",
+    ),
+    Case(
+        "split-on-an-empty-separator-raises",
+        '''
+        def pieces(lines: list[str], text: str) -> int:
+            n = 0
+            for line in lines:
+                n += len(text.split(""))
+            return n
+        ''',
+    ),
+    Case(
+        "split-list-changed",
+        '''
+        def consume(lines: list[str], text: str) -> int:
+            n = 0
+            for line in lines:
+                words = text.split()
+                words.append(line)
+                n += len(words)
+            return n
+        ''',
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_hoist_invariant(case: Case) -> None:
+    check(RULE, case)
