@@ -26,7 +26,7 @@ from pipeline.report.jsonl import VERDICTS, read_records
 from pipeline.report.records import CandidateRecord, record_to_json
 from pipeline.runtime.bundle import Release, encode_release, release_file_name, source_hash
 from pipeline.runtime.changelog import changelog_path, read_changelog
-from pipeline.runtime.watch import RollbackRequest, encode_rollback_request, rollback_file_name
+from pipeline.runtime.watcher import RollbackRequest, encode_rollback_request, rollback_file_name
 from pipeline.workspace import workspace
 from verifiers.atomic import write_bytes_atomic
 from verifiers.kernel import load_kernel, verify_lock

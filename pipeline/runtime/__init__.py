@@ -12,11 +12,15 @@ Crucible's gate dependencies (libcst, CrossHair, Semgrep, mypy, rich).
 
 from pipeline.runtime.bundle import BenchmarkEvidence, Release, ReleaseInvalid, decode_release, encode_release
 from pipeline.runtime.canary import CanaryPolicy, CanaryVerdict, Comparator
-from pipeline.runtime.changelog import CHANGELOG, ChangeEvent, changelog_path, read_changelog, verify_changelog
+from pipeline.runtime.changelog import (
+    CHANGELOG, ChangeEvent, candidate_history, changelog_path, read_changelog, verify_changelog,
+)
 from pipeline.runtime.runtime import Runtime, RuntimeConfig
 from pipeline.runtime.status import CanaryInfo, Outcome, RuntimeStatus, VersionInfo
 from pipeline.runtime.switchboard import Pin
-from pipeline.runtime.watch import RollbackRequest, encode_rollback_request, rollback_file_name, watch
+from pipeline.runtime.watcher import (
+    RollbackRequest, decode_rollback_request, encode_rollback_request, rollback_file_name, watch,
+)
 
 __all__ = [
     "CHANGELOG",
@@ -35,7 +39,9 @@ __all__ = [
     "RuntimeConfig",
     "RuntimeStatus",
     "VersionInfo",
+    "candidate_history",
     "changelog_path",
+    "decode_rollback_request",
     "decode_release",
     "encode_release",
     "encode_rollback_request",

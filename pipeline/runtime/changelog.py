@@ -23,6 +23,7 @@ __all__ = [
     "ChangeEvent",
     "ChangeLog",
     "Scalar",
+    "candidate_history",
     "changelog_path",
     "read_changelog",
     "verify_changelog",
@@ -117,6 +118,12 @@ def read_changelog(path: Path) -> list[dict[str, object]]:
     if not path.is_file():
         return []
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def candidate_history(project: Path, candidate: str) -> list[dict[str, object]]:
+    """What became of one candidate in the agent at `project` (a report's `record.project`): its
+    releases, refusals, switches, canary verdicts and rollbacks, oldest first."""
+    return [entry for entry in read_changelog(changelog_path(project)) if entry.get("candidate") == candidate]
 
 
 def verify_changelog(path: Path) -> list[str]:

@@ -81,7 +81,7 @@ class _Facade(ModuleType):
             super().__setattr__(name, value)
             return
         board: Switchboard = ModuleType.__getattribute__(self, _BOARD)
-        board.current().namespace(ModuleType.__getattribute__(self, "__name__"))[name] = value
+        board.assign(ModuleType.__getattribute__(self, "__name__"), name, value)
 
     def __dir__(self) -> list[str]:
         board: Switchboard = ModuleType.__getattribute__(self, _BOARD)
@@ -95,6 +95,7 @@ class Switchboard:
         self.hook: EntryHook | None = None
         self._frame: ContextVar[_Frame | None] = ContextVar("crucible_frame", default=None)
         self._trampolines: dict[str, Callable[..., object]] = {}
+        self._patched: dict[tuple[int, str], object] = {}  # functions replaced by `module.name = …`
         self._lock = threading.Lock()
 
     def current(self) -> Version:
@@ -119,6 +120,21 @@ class Switchboard:
         if isinstance(value, FunctionType) and value.__globals__ is namespace:
             return self._trampoline(module, name, value)
         return value
+
+    def assign(self, module: str, name: str, value: object) -> None:
+        """`module.name = value`, into the pinned or live version. Monkeypatching works: the
+        function a patch replaces is kept, and putting back what the patch read (the trampoline)
+        puts back that function, not the trampoline (which would call itself)."""
+        namespace = self.current().namespace(module)
+        key = (id(namespace), name)
+        if value is self._trampolines.get(f"{module}:{name}"):
+            if key in self._patched:
+                namespace[name] = self._patched.pop(key)
+            return
+        old = namespace.get(name)
+        if isinstance(old, FunctionType) and old.__globals__ is namespace and key not in self._patched:
+            self._patched[key] = old
+        namespace[name] = value
 
     def _trampoline(self, module: str, name: str, first: FunctionType) -> Callable[..., object]:
         key = f"{module}:{name}"

@@ -11,7 +11,7 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.report.jsonl import append_record
-from pipeline.runtime import decode_release, read_changelog, watch
+from pipeline.runtime import candidate_history, decode_release, read_changelog, watch
 from tests.runtime.agents import Agent, Lab, record_for
 
 A = "def f() -> int:\n    return 1\n"
@@ -92,6 +92,8 @@ def test_release_and_rollback_round_trip_through_the_watched_directory(lab: Lab,
     assert code == 1 and "rollback-refused" in out
     switch = [e for e in read_changelog(log) if e["event"] == "switch"][0]
     assert (switch["who"], switch["candidate"], switch["report"]) == ("carol", candidate, str(report.resolve()))
+    history = candidate_history(agent.root, candidate)  # what a report links to from the candidate's verdict
+    assert [e["event"] for e in history] == ["release-received", "switch", "rollback"]
 
 
 def test_an_unreachable_agent_is_exit_3(lab: Lab, tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -210,7 +211,8 @@ def test_a_gated_release_switches_in_mid_load_without_a_failed_or_wrong_answer(a
     switch = agent.events("switch")[0]
     assert (switch["version"], switch["candidate"]) == (1, gated.verdicts["benign"][1].id)
     passed = agent.events("canary-passed")[0]
-    assert passed["who"] == "runtime:canary" and passed["evidence"]["mismatches"] == 0  # type: ignore[index]
+    assert passed["who"] == "runtime:canary" and passed["evidence"] == {**cast(dict[str, object], passed["evidence"]),
+                                                                        "mismatches": 0}
     assert agent.get("/admin/status")["live"] == 1
     assert agent.get("/stats")["served"] == load.quotes  # state carried across: no quote counted twice or lost
 

@@ -167,3 +167,14 @@ def test_start_refuses_what_it_cannot_manage(lab: Lab) -> None:
     lab.start(agent, ("a",))
     with pytest.raises(ValueError, match="already managed"):
         lab.start(agent, ("a",))
+
+
+def test_monkeypatching_a_managed_module_and_undoing_it(lab: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
+    agent = lab.agent({"a": A})
+    lab.start(agent, ("a",))
+    module = importlib.import_module(agent.module("a"))
+    step = _call(agent.module("a"), "step")
+    with monkeypatch.context() as patch:
+        patch.setattr(module, "step", lambda x: -x)
+        assert (module.step(4), module.twice(4)) == (-4, 4)  # twice calls the patched step
+    assert (step(4), module.step(4), module.twice(4)) == (5, 5, 6)  # undone: the real function, not a loop

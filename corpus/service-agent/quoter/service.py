@@ -20,8 +20,7 @@ from dataclasses import asdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from pipeline.runtime import CanaryPolicy, Pin, Runtime, RuntimeConfig, watch
-from pipeline.runtime.watch import decode_rollback_request
+from pipeline.runtime import CanaryPolicy, Pin, Runtime, RuntimeConfig, decode_rollback_request, watch
 from quoter import history, pricing
 from quoter.kernel import LOOPBACK, KernelViolation, QuoteError, check_quote
 
