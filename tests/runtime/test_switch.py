@@ -178,3 +178,11 @@ def test_monkeypatching_a_managed_module_and_undoing_it(lab: Lab, monkeypatch: p
         patch.setattr(module, "step", lambda x: -x)
         assert (module.step(4), module.twice(4)) == (-4, 4)  # twice calls the patched step
     assert (step(4), module.step(4), module.twice(4)) == (5, 5, 6)  # undone: the real function, not a loop
+
+
+def test_names_imported_before_start_up_are_reported(lab: Lab, caplog: pytest.LogCaptureFixture) -> None:
+    agent = lab.agent({"a": A, "early": "from PKG.a import step\n"})
+    importlib.import_module(agent.module("early"))  # binds step before the runtime takes the module over
+    runtime = lab.start(agent, ("a",))
+    assert f"{agent.module('early')}.step holds a managed function" in caplog.text
+    assert cast(dict[str, object], events(runtime, "start")[0]["evidence"])["stale_references"] == 1
