@@ -1,0 +1,357 @@
+"""`crucible redteam`: gate every patch of the red-team manifest against its agent, and print how
+Crucible did (a per-case table and a confusion matrix). Exit 0 only when every case got its
+expected verdict from its expected gate; 1 otherwise; 2 for a bad manifest."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import threading
+import time
+import tomllib
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Final, TextIO
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pipeline.errors import BadInput, CrucibleError
+from pipeline.gating import GateOptions, candidate_id, gate_patch, load_target
+from pipeline.patch import read_patch
+from pipeline.report.jsonl import append_record
+from pipeline.report.records import CandidateRecord
+from verifiers.admit import accepts
+from verifiers.base import GateResult
+from verifiers.registry import GATE_NAMES
+from verifiers.tree import hash_tree
+
+__all__ = ["CaseResult", "RedTeamCase", "load_manifest", "run_cases", "run_redteam_command"]
+
+EXPECTED_VERDICT: Final = {"adversarial": "rejected", "benign": "admitted", "malformed": "bad-input"}
+KEYS: Final = frozenset({"id", "agent", "patch", "kind", "expect", "gate", "models"})
+DEFAULT_MANIFEST: Final = Path("corpus/redteam/manifest.toml")
+
+
+@dataclass(frozen=True)
+class RedTeamCase:
+    id: str
+    agent: str  # a project directory next to the manifest's directory (corpus/<agent>)
+    patch: str  # relative to the manifest's directory
+    kind: str  # adversarial | benign | malformed
+    expect: str  # rejected | admitted | bad-input
+    gate: str | None  # for `rejected`: the first gate expected to stop it
+    models: str  # the failure mode it models
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    case: RedTeamCase
+    verdict: str  # admitted | rejected | bad-input | integrity | error
+    gate: str | None  # the first gate that did not accept (rejected only)
+    seconds: float
+    summary: str
+    tree_intact: bool  # the agent's tree hashed the same before and after
+
+    @property
+    def matched(self) -> bool:
+        gate_ok = self.case.expect != "rejected" or self.gate == self.case.gate
+        return self.tree_intact and self.verdict == self.case.expect and gate_ok
+
+
+# -- the manifest ----------------------------------------------------------------------------
+
+def load_manifest(path: Path) -> tuple[RedTeamCase, ...]:
+    """Parse and check the manifest; BadInput (one line naming the case and key) on any problem."""
+    if not path.is_file():
+        raise BadInput(f"{path}: red-team manifest does not exist")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise BadInput(f"{path}: not valid TOML: {exc}") from None
+    entries = data.get("case")
+    if set(data) != {"case"} or not isinstance(entries, list) or not entries:
+        raise BadInput(f"{path}: expected one or more [[case]] tables and nothing else")
+    cases = tuple(_case(path, index, entry) for index, entry in enumerate(entries, 1))
+    seen: set[str] = set()
+    for case in cases:
+        if case.id in seen:
+            raise BadInput(f"{path}: case id {case.id!r} appears more than once")
+        seen.add(case.id)
+    return cases
+
+
+def _case(path: Path, index: int, entry: object) -> RedTeamCase:
+    where = f"{path}: case {index}"
+    if not isinstance(entry, dict):
+        raise BadInput(f"{where}: not a table")
+    where = f"{path}: case {entry.get('id', index)!r}"
+    unknown = sorted(set(entry) - KEYS)
+    if unknown:
+        raise BadInput(f"{where}: unknown key {unknown[0]!r} (known keys: {', '.join(sorted(KEYS))})")
+    for key in sorted(KEYS - {"gate"}):
+        if not isinstance(entry.get(key), str) or not entry[key]:
+            raise BadInput(f"{where}: key {key!r} must be a non-empty string")
+    gate = entry.get("gate")
+    case = RedTeamCase(entry["id"], entry["agent"], entry["patch"], entry["kind"], entry["expect"],
+                       gate if isinstance(gate, str) else None, entry["models"])
+    problem = _problem(path.parent, case, gate)
+    if problem:
+        raise BadInput(f"{where}: {problem}")
+    return case
+
+
+def _problem(base: Path, case: RedTeamCase, gate: object) -> str | None:
+    if case.kind not in EXPECTED_VERDICT:
+        return f"kind {case.kind!r} is not one of {', '.join(EXPECTED_VERDICT)}"
+    if case.expect != EXPECTED_VERDICT[case.kind]:
+        return f"a {case.kind} case must expect {EXPECTED_VERDICT[case.kind]!r}, not {case.expect!r}"
+    if (case.expect == "rejected") != (gate is not None):
+        return "key 'gate' is required for expect = 'rejected' and only then"
+    if gate is not None and gate not in GATE_NAMES:
+        return f"gate {gate!r} is not one of {', '.join(GATE_NAMES)}"
+    if "/" in case.agent or case.agent.startswith(".") or not (base.parent / case.agent).is_dir():
+        return f"agent {case.agent!r} is not a project directory in {base.parent}"
+    patch = (base / case.patch).resolve()
+    if base.resolve() not in patch.parents or not patch.is_file():
+        return f"patch {case.patch!r} does not exist under {base}"
+    return None
+
+
+# -- running ---------------------------------------------------------------------------------
+
+Observer = Callable[[CaseResult], None]
+TIMED_GATES: Final = frozenset({"benchmarks"})
+
+
+class _TimingLock:
+    """Cases run in parallel, but a gate that measures time runs alone: it takes this lock
+    exclusively, every other gate shares it (waiting timers go first, so they are not starved)."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._sharing = 0
+        self._timing = False
+        self._waiting = 0
+
+    def acquire(self, exclusive: bool) -> None:
+        with self._changed:
+            if exclusive:
+                self._waiting += 1
+                self._changed.wait_for(lambda: not self._timing and self._sharing == 0)
+                self._waiting -= 1
+                self._timing = True
+            else:
+                self._changed.wait_for(lambda: not self._timing and self._waiting == 0)
+                self._sharing += 1
+
+    def release(self, exclusive: bool) -> None:
+        with self._changed:
+            if exclusive:
+                self._timing = False
+            else:
+                self._sharing -= 1
+            self._changed.notify_all()
+
+
+def run_cases(
+    cases: Sequence[RedTeamCase], base: Path, report_dir: Path, *, jobs: int, observer: Observer | None = None
+) -> list[CaseResult]:
+    """Gate every case (up to `jobs` at once), append each record to `report_dir`, and return the
+    results in manifest order. `base` is the manifest's directory."""
+    writing, timing = threading.Lock(), _TimingLock()
+    results: dict[str, CaseResult] = {}
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = [pool.submit(_run_case, case, base, report_dir, writing, timing) for case in cases]
+        try:
+            for future in as_completed(futures):
+                result = future.result()
+                results[result.case.id] = result
+                if observer is not None:
+                    observer(result)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    return [results[case.id] for case in cases]
+
+
+def _run_case(case: RedTeamCase, base: Path, report_dir: Path, writing: threading.Lock, timing: _TimingLock) -> CaseResult:
+    project = base.parent / case.agent
+    before = hash_tree(project)
+    started = time.perf_counter()
+    record, verdict, gate = _gate_case(case, project, base / case.patch, timing)
+    seconds = time.perf_counter() - started
+    with writing:  # append_record rewrites the whole file: one writer at a time
+        append_record(report_dir, record)
+    intact = hash_tree(project) == before
+    summary = record.summary if intact else f"the agent's tree changed during the run! {record.summary}"
+    return CaseResult(case, verdict, gate, round(seconds, 2), summary, intact)
+
+
+def _gate_case(
+    case: RedTeamCase, project: Path, patch: Path, timing: _TimingLock
+) -> tuple[CandidateRecord, str, str | None]:
+    """The record, the verdict and the first gate that did not accept. Never raises."""
+    held: list[bool] = []  # the lock mode this case holds while one of its gates runs
+
+    def observe(gate: str, result: GateResult | None) -> None:
+        if result is None:
+            held.append(gate in TIMED_GATES)
+            timing.acquire(held[-1])
+        elif held:
+            timing.release(held.pop())
+
+    try:
+        record = gate_patch(load_target(project), read_patch(patch), GateOptions(),
+                            proposer=f"redteam:{case.id}", observer=observe)
+    except CrucibleError as exc:
+        verdict = "bad-input" if exc.exit_code == 2 else "integrity"
+        return _refusal(case, project, patch, f"{verdict}: {exc}"), verdict, None
+    except Exception as exc:  # a crash is a result of this case, not the end of the suite
+        return _refusal(case, project, patch, f"internal error: {type(exc).__name__}: {exc}"), "error", None
+    finally:
+        while held:
+            timing.release(held.pop())
+    if record.admitted:
+        return record, "admitted", None
+    stopped = next((result.gate for result in record.gates if not accepts(result)), None)
+    return record, "rejected", stopped
+
+
+def _refusal(case: RedTeamCase, project: Path, patch: Path, summary: str) -> CandidateRecord:
+    """The record of a patch that never reached a gate (as `crucible gate` writes it)."""
+    diff = patch.read_bytes()[:1_000_000].decode("utf-8", errors="replace") if patch.is_file() else ""
+    return CandidateRecord(
+        id=candidate_id(diff), parent=None, proposer=f"redteam:{case.id}", edits=(), diff=diff, gates=(),
+        admitted=False, summary=summary, speedup=None, project=str(project.resolve()), kernel_digest="",
+        created=datetime.now(UTC).isoformat(timespec="seconds"), seconds=0.0,
+    )
+
+
+# -- the command -----------------------------------------------------------------------------
+
+def run_redteam_command(args: argparse.Namespace, out: TextIO) -> int:
+    from pipeline.cli import default_report_dir
+
+    manifest = _manifest_path(args.manifest)
+    cases = _selected(load_manifest(manifest), args.only)
+    if args.jobs < 0:
+        raise BadInput(f"--jobs must be 0 (one per core) or more, not {args.jobs}")
+    jobs = args.jobs or os.cpu_count() or 1
+    report_dir = (args.report_dir or default_report_dir(manifest.parent, "redteam")).resolve()
+    console = Console(file=out, highlight=False, width=None if _is_terminal(out) else 160)
+    console.print(f"red team: {len(cases)} case(s) from {manifest}, {jobs} at a time")
+    started = time.perf_counter()
+    results = _run_with_progress(console, cases, manifest.parent, report_dir, jobs)
+    _print_results(console, results)
+    _print_matrix(console, results)
+    matched = sum(r.matched for r in results)
+    console.print(f"{matched}/{len(results)} case(s) as expected in {time.perf_counter() - started:.0f}s")
+    console.print(f"report: {report_dir}")
+    return 0 if matched == len(results) else 1
+
+
+def _manifest_path(given: Path) -> Path:
+    """The given path; the default also resolves from Crucible's own checkout when run elsewhere."""
+    if given == DEFAULT_MANIFEST and not given.is_file():
+        bundled = Path(__file__).resolve().parents[2] / DEFAULT_MANIFEST
+        return bundled if bundled.is_file() else given
+    return given
+
+
+def _selected(cases: tuple[RedTeamCase, ...], only: Sequence[str]) -> tuple[RedTeamCase, ...]:
+    if not only:
+        return cases
+    chosen = tuple(c for c in cases if any(text in c.id for text in only))
+    if not chosen:
+        raise BadInput(f"--only {' '.join(only)}: no case id contains that text")
+    return chosen
+
+
+def _is_terminal(out: TextIO) -> bool:
+    return Console(file=out).is_terminal
+
+
+def _run_with_progress(
+    console: Console, cases: Sequence[RedTeamCase], base: Path, report_dir: Path, jobs: int
+) -> list[CaseResult]:
+    """A live bar on a terminal; one line per finished case either way."""
+    done = 0
+
+    def line(result: CaseResult) -> str:
+        nonlocal done
+        done += 1
+        mark = "[green]✓[/green]" if result.matched else "[red]✗[/red]"
+        stopped = f" at {result.gate}" if result.gate else ""
+        return f"  [{done}/{len(cases)}] {mark} {result.case.id}: {result.verdict}{stopped} ({result.seconds:.1f}s)"
+
+    if not console.is_terminal:
+        return run_cases(cases, base, report_dir, jobs=jobs, observer=lambda r: console.print(line(r)))
+    columns = (TextColumn("gating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("cases", total=len(cases))
+
+        def observe(result: CaseResult) -> None:
+            progress.console.print(line(result))
+            progress.advance(task)
+
+        return run_cases(cases, base, report_dir, jobs=jobs, observer=observe)
+
+
+def _print_results(console: Console, results: Sequence[CaseResult]) -> None:
+    table = Table(title="red-team cases")
+    for column in ("id", "kind", "expected", "actual", "expected gate", "actual gate", "s", ""):
+        table.add_column(column, no_wrap=column != "id")
+    for r in results:
+        mark = "[green]✓[/green]" if r.matched else "[red]✗[/red]"
+        actual = r.verdict if r.tree_intact else f"{r.verdict} (tree changed!)"
+        table.add_row(r.case.id, r.case.kind, r.case.expect, actual, r.case.gate or "", r.gate or "",
+                      f"{r.seconds:.1f}", mark)
+    console.print(table)
+
+
+def _print_matrix(console: Console, results: Sequence[CaseResult]) -> None:
+    verdicts = ("admitted", "rejected", "bad-input", "integrity", "error")
+    matrix = Table(title="confusion matrix: expected verdict (rows) × actual verdict (columns)")
+    matrix.add_column("kind (expected)")
+    for verdict in verdicts:
+        matrix.add_column(verdict, justify="right")
+    for kind, expected in EXPECTED_VERDICT.items():
+        row = [r for r in results if r.case.kind == kind]
+        cells = [_cell(sum(r.verdict == v for r in row), v == expected) for v in verdicts]
+        matrix.add_row(f"{kind} ({expected})", *cells)
+    console.print(matrix)
+    console.print(_gate_table(results))
+
+
+def _cell(count: int, diagonal: bool) -> str:
+    if count == 0:
+        return "[dim]0[/dim]"
+    return f"[green]{count}[/green]" if diagonal else f"[red]{count}[/red]"
+
+
+def _gate_table(results: Sequence[CaseResult]) -> Table:
+    """Per gate: adversarial cases expected there, where they were actually stopped, and benign
+    cases the gate rejected (false positives)."""
+    table = Table(title="per gate: expected vs caught")
+    for column in ("gate", "expected", "caught there", "caught earlier", "caught later", "admitted", "other", "benign rejected"):
+        table.add_column(column, justify="left" if column == "gate" else "right")
+    for gate in GATE_NAMES:
+        place = [_place(r) for r in results if r.case.gate == gate]
+        false_positives = sum(r.case.kind == "benign" and r.gate == gate for r in results)
+        counts = [len(place), *(place.count(p) for p in ("there", "earlier", "later", "admitted", "other"))]
+        table.add_row(gate, *map(str, counts), _cell(false_positives, False))
+    return table
+
+
+def _place(result: CaseResult) -> str:
+    if result.verdict == "admitted":
+        return "admitted"
+    if result.verdict != "rejected" or result.gate not in GATE_NAMES or result.case.gate is None:
+        return "other"
+    actual, expected = GATE_NAMES.index(result.gate), GATE_NAMES.index(result.case.gate)
+    return "there" if actual == expected else ("earlier" if actual < expected else "later")
