@@ -138,8 +138,8 @@ def _site(facts: Facts, loop: cst.For, refusals: list[str]) -> _Site | None:
     if init is None:
         refusals.append(f"{out} is not set to [] just before the loop (or is used in between)")
         return None
-    if any(facts.names(out, f) for f in filters):
-        refusals.append(f"a filter reads {out}")
+    if any(facts.names(out, f) for f in filters) or facts.names(out, loop.iter):
+        refusals.append(f"a filter or the iterable reads {out}")
         return None
     if any(not facts.inside(n, loop) for n in facts.names(item)):
         refusals.append(f"the loop variable {item} is used after the loop")

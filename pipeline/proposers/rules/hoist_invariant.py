@@ -50,7 +50,8 @@ class HoistInvariant(FunctionRule[_Site]):
             if described is None or not facts.loops(node):
                 continue
             names, hint, is_list = described
-            loop = _outermost_invariant(facts, node, names, refusals)
+            immutable = not (isinstance(node.func, cst.Name) and node.func.value in ("len", "sum"))
+            loop = _outermost_invariant(facts, node, names, immutable, refusals)
             if loop is None or not all(facts.available_before(n, loop) for n in names):
                 continue
             same = tuple(c for c in facts.walk(loop.body) if isinstance(c, cst.Call) and c.deep_equals(node))
@@ -110,12 +111,15 @@ def _str_chain(call: cst.Call) -> tuple[str, list[str]] | None:
     return (node.value, methods) if isinstance(node, cst.Name) and methods else None
 
 
-def _outermost_invariant(facts: Facts, node: cst.CSTNode, names: tuple[str, ...], refusals: list[str]) -> Loop | None:
+def _outermost_invariant(facts: Facts, node: cst.CSTNode, names: tuple[str, ...], immutable: bool,
+                         refusals: list[str]) -> Loop | None:
+    """The outermost loop around `node` that neither rebinds its operands nor (unless they are
+    immutable strs) does anything with them that could change them."""
     found = None
     for loop in facts.loops(node):
         if any(facts.bindings(n, loop) for n in names):
             break
-        if not all(facts.read_only(u) for n in names for u in facts.loads(n, loop)):
+        if not immutable and not all(facts.read_only(u) for n in names for u in facts.loads(n, loop)):
             refusals.append(f"{', '.join(names)} may change inside the loop (passed to a call or a mutating method)")
             break
         found = loop

@@ -64,20 +64,9 @@ class ShadowSet(FunctionRule[_Site]):
                 mapping[line] = cst.FlattenSentinel([line, cst.SimpleStatementLine(body=[add])])
             else:
                 mapping[append] = cst.FlattenSentinel([append, add])
-        init_line = facts.line(site.init)
-        after = statements(f"{shadow}: set[{code(site.element)}] = {start}")
-        following = _following(facts, init_line)
-        if following is None:
-            return replace(facts.function, mapping)
-        return replace(facts.function, mapping, before={following: after})
-
-
-def _following(facts: Facts, line: cst.CSTNode) -> cst.CSTNode | None:
-    block = facts.parents.get(line)
-    if not isinstance(block, cst.IndentedBlock):
-        return None
-    index = next(i for i, s in enumerate(block.body) if s is line)
-    return block.body[index + 1] if index + 1 < len(block.body) else None
+        line = facts.line(site.init)
+        mapping[line] = cst.FlattenSentinel([line, *statements(f"{shadow}: set[{code(site.element)}] = {start}")])
+        return replace(facts.function, mapping)
 
 
 def _site(facts: Facts, init: cst.AnnAssign, name: str, refusals: list[str]) -> _Site | None:
@@ -97,7 +86,7 @@ def _site(facts: Facts, init: cst.AnnAssign, name: str, refusals: list[str]) -> 
             tests.append(use)
         elif (statement := _append_statement(facts, use)) is not None:
             appends.append(statement)
-        elif facts.in_nested_scope(use) or not (facts.read_only(use) or facts.returned(use)) or _mutator(facts, use):
+        elif facts.in_nested_scope(use) or not (facts.read_only(use) or facts.returned(use)):
             shared = True
         else:
             other = True
@@ -121,9 +110,3 @@ def _append_statement(facts: Facts, use: cst.Name) -> cst.Expr | None:
     args = call.args
     plain = len(args) == 1 and not args[0].keyword and not args[0].star and isinstance(args[0].value, (cst.Name, cst.SimpleString, cst.Integer))
     return statement if plain and isinstance(statement, cst.Expr) else None
-
-
-def _mutator(facts: Facts, use: cst.Name) -> bool:
-    """`copy()` and friends are read-only; anything that shares the list itself is not."""
-    parent = facts.parents.get(use)
-    return isinstance(parent, cst.Arg) and not isinstance(facts.parents.get(parent), cst.Call)

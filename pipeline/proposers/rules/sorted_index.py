@@ -121,11 +121,11 @@ def _replacement(facts: Facts, call: cst.Call, last: bool, original: str, site: 
     keyed = f"{argument}, key={code(key)}" if key is not None else argument
     found = f"{'max' if largest else 'min'}({keyed})"
     base = _base(sequence)
-    if base is not None and _known_non_empty(facts, base.value, site):
-        return found
     if base is None or shape is None or not shape.sized:
         refusals.append(f"cannot tell whether {code(sequence)} may be empty (IndexError would become ValueError)")
         return None
+    if _known_non_empty(facts, base.value, site):
+        return found
     return f"{found} if {code(sequence)} else {original}"
 
 

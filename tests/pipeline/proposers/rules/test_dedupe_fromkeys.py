@@ -165,6 +165,17 @@ CASES = [
             return out
         ''',
     ),
+    Case(
+        "iterates-the-list-itself",
+        '''
+        def odd(items: list[str]) -> list[str]:
+            out: list[str] = []
+            for item in out:
+                if item not in out:
+                    out.append(item)
+            return out
+        ''',
+    ),
 ]
 
 

@@ -153,6 +153,30 @@ CASES = [
             return n
         ''',
     ),
+    Case(
+        "a-str-handed-to-a-call-cannot-change",
+        '''
+        def count_like(words: list[str], query: str) -> int:
+            n = 0
+            for word in words:
+                if word == query.lower():
+                    n += 1
+                note(query)
+            return n
+        ''',
+        '''
+        def count_like(words: list[str], query: str) -> int:
+            n = 0
+            query_lower = query.lower()
+            for word in words:
+                if word == query_lower:
+                    n += 1
+                note(query)
+            return n
+        ''',
+        inputs=(([], "A"), (["a", "b", "a"], "A"), (["x"], "")),
+        prelude="def note(text: str) -> None:\n    pass",
+    ),
 ]
 
 

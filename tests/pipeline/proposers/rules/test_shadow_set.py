@@ -141,6 +141,30 @@ CASES = [
             return out
         ''',
     ),
+    Case(
+        "created-in-a-branch",
+        '''
+        def collect(items: list[str], go: bool) -> list[str]:
+            if go:
+                out: list[str] = []
+            for item in items:
+                if item not in out:
+                    out.append(item)
+            return out
+        ''',
+        '''
+        def collect(items: list[str], go: bool) -> list[str]:
+            if go:
+                out: list[str] = []
+                out_set: set[str] = set()
+            for item in items:
+                if item not in out_set:
+                    out.append(item)
+                    out_set.add(item)
+            return out
+        ''',
+        inputs=((["a", "b", "a"], True), ([], True), ([], False), (["a"], False)),
+    ),
 ]
 
 

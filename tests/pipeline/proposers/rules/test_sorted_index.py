@@ -189,6 +189,15 @@ CASES = [
             return ranked[-1] - ranked[0]
         ''',
     ),
+    Case(
+        "checked-but-of-unknown-type",
+        '''
+        def least(rows):  # an iterator is truthy even when empty
+            if not rows:
+                return 0
+            return sorted(rows)[0]
+        ''',
+    ),
 ]
 
 
