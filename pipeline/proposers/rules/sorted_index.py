@@ -3,8 +3,9 @@
 
 Exactly the element the sort would put there, for totally ordered values (not NaN): a stable
 sort's `[0]` is the first minimal element, as `min` returns; its `[-1]` is the LAST maximal one,
-while `max` returns the first, so `[-1]` becomes `max(reversed(x))` (or plain `max(x)` when
-there is no key and equal elements are interchangeable: str, int, bytes). On empty input the sort
+while `max` returns the first, so `[-1]` becomes `max(reversed(x))` — even for ints, where
+`True` and `1` tie — or plain `max(x)` for a set without a key (no two members are equal, so
+there is no tie to break). On empty input the sort
 raises IndexError and `min` ValueError, so unless an earlier `if not x: return/raise` rules that
 out, the rewrite keeps the original expression for that case: `min(x) if x else sorted(x)[0]`.
 """
@@ -18,9 +19,11 @@ import libcst as cst
 
 from pipeline.proposers.rules._analysis import Facts, logical_body
 from pipeline.proposers.rules._base import FunctionRule, Replacement, code, expression, operand, replace
-from pipeline.proposers.rules._types import is_interchangeable, shape_of
+from pipeline.proposers.rules._types import shape_of
 
 __all__ = ["SortedIndex"]
+
+_SETS = frozenset({"set", "frozenset", "AbstractSet", "MutableSet"})
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,8 @@ def _replacement(facts: Facts, call: cst.Call, last: bool, original: str, site: 
     largest = last != (isinstance(reverse, cst.Name) and reverse.value == "True")
     shape = shape_of(facts, sequence)
     argument = operand(sequence)
-    if last and (key is not None or shape is None or not is_interchangeable(shape.element)):
+    distinct = shape is not None and shape.kind in _SETS and key is None
+    if last and not distinct:
         if shape is None or not shape.reversible:
             refusals.append(f"[-1] is the last of equal elements; {code(sequence)} is not known to be reversible")
             return None

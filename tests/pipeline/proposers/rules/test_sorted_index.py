@@ -8,7 +8,7 @@ from pipeline.proposers.rules.sorted_index import SortedIndex
 from tests.pipeline.proposers.rules.cases import Args, Case, check
 
 RULE = SortedIndex()
-INTS: tuple[Args, ...] = (([],), ([3, 1, 2, 1],), ([5],), ([2, 2, 2],))
+INTS: tuple[Args, ...] = (([],), ([3, 1, 2, 1],), ([5],), ([2, 2, 2],), ([1, True, 0, False],), ([True, 1],))
 PAIRS: tuple[Args, ...] = (([],), ([("b", 1), ("a", 1), ("c", 0), ("d", 0)],), ([("x", 3)],))
 
 CASES = [
@@ -34,7 +34,7 @@ CASES = [
         ''',
         '''
         def latest(times: list[int]) -> int:
-            return max(times) if times else sorted(times)[-1]
+            return max(reversed(times)) if times else sorted(times)[-1]
         ''',
         inputs=INTS,
     ),
@@ -98,9 +98,9 @@ CASES = [
         ''',
         '''
         def ends(scores: tuple[int, ...]) -> tuple[int, int]:
-            return (max(scores) if scores else sorted(scores, reverse=True)[0]) + 1, (min(scores) if scores else sorted(scores, reverse=True)[-1])
+            return (max(scores) if scores else sorted(scores, reverse=True)[0]) + 1, (min(reversed(scores)) if scores else sorted(scores, reverse=True)[-1])
         ''',
-        inputs=(((),), ((3, 1, 2),), ((4,),)),
+        inputs=(((),), ((3, 1, 2),), ((4,),), ((0, False, 1, True),)),
     ),
     Case(
         "through-a-name",
@@ -153,6 +153,18 @@ CASES = [
         def least_square(values: list[int]) -> int:
             return sorted(v * v for v in values)[0]
         ''',
+    ),
+    Case(
+        "set-members-never-tie",
+        '''
+        def highest(words: frozenset[str]) -> str:
+            return sorted(words)[-1]
+        ''',
+        '''
+        def highest(words: frozenset[str]) -> str:
+            return max(words) if words else sorted(words)[-1]
+        ''',
+        inputs=((frozenset(),), (frozenset({"b", "a", "c"}),)),
     ),
     Case(
         "set-cannot-be-reversed",
