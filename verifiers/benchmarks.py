@@ -6,6 +6,7 @@ which for this gate alone does not reject.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -16,7 +17,9 @@ from verifiers.changes import changed_modules
 from verifiers.recording import benchmark_files, record_inputs
 from verifiers.sandbox import SandboxLimits, SandboxResult, SandboxUnavailable, run_sandboxed
 from verifiers.stats import Comparison, Verdict, compare_timings
-from verifiers.tree import copy_tree
+from verifiers.atomic import write_text_atomic
+from verifiers.toolrun import tool_home
+from verifiers.tree import copy_tree, hash_tree
 
 __all__ = ["BenchmarkGate"]
 
@@ -46,8 +49,21 @@ def _covering(ctx: GateContext, files: list[str]) -> list[str]:
     targets = [(c.module, q) for c in changed_modules(ctx.variant) for q in c.to_check]
     if not targets or any(c.state_names for c in changed_modules(ctx.variant)):
         return []
-    coverage = record_inputs(ctx, targets).coverage
+    cache = _coverage_cache(ctx, targets)
+    try:
+        coverage: dict[str, list[str]] = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        coverage = {node: list(reached) for node, reached in record_inputs(ctx, targets).coverage.items()}
+        write_text_atomic(cache, json.dumps(coverage))
     return sorted(node for node, reached in coverage.items() if reached and node.split("::")[0] in files)
+
+
+def _coverage_cache(ctx: GateContext, targets: list[tuple[str, str]]) -> Path:
+    """Which benchmark reaches which function depends only on the original tree: a run's
+    candidates on one base share it."""
+    tree = hash_tree(ctx.variant.original_root)
+    key = hashlib.sha256(json.dumps([sorted(tree.items()), sorted(targets)]).encode()).hexdigest()
+    return tool_home().parent / "coverage" / f"{key}.json"
 
 
 Samples = dict[str, list[float]]
@@ -78,7 +94,7 @@ def _run_once(ctx: GateContext, tree: Path, selected: list[str], label: str) -> 
     limits = SandboxLimits(b.test_seconds, b.test_cpu_seconds, b.memory_bytes, b.file_bytes, b.processes)
     argv = [
         sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "pytest_benchmark.plugin",
-        "--benchmark-only", f"--benchmark-json={report}", "--benchmark-max-time=0.25", "--benchmark-min-rounds=7",
+        "--benchmark-only", f"--benchmark-json={report}", "--benchmark-max-time=0.2", "--benchmark-min-rounds=7",
         "--benchmark-warmup=on", "--benchmark-warmup-iterations=1", "--benchmark-disable-gc",
         "--rootdir", str(workdir), *selected,
     ]
