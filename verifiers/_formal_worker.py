@@ -13,6 +13,7 @@ prefixed with RESULT_MARK.
 from __future__ import annotations
 
 import collections
+import collections.abc
 import copy
 import dataclasses
 import importlib
@@ -196,6 +197,13 @@ def EQUIVALENCE(job: Mapping[str, Any]) -> dict[str, Any]:
     mismatch = compare_concrete(job, fn_o, fn_v, inputs, original, variant, modules, mutables)
     if mismatch is not None:
         return mismatch
+    # Small random inputs first: duplicates and ties come up often with a tiny alphabet, and a
+    # concrete counterexample is cheaper than a symbolic one.
+    sampled = random_inputs(fn_o, owner_o, job["budget"]["search_seconds"] / 3)
+    mismatch = compare_concrete(job, fn_o, fn_v, sampled, original, variant, modules, mutables)
+    if mismatch is not None:
+        mismatch["summary"] = "different behaviour on a random input"
+        return mismatch
     if job.get("crosshair"):
         return compare_symbolic(job, owner_o, owner_v, original, variant, modules, mutables)
     signature = infer_signature(fn_o, inputs) if owner_o is None else None
@@ -212,6 +220,83 @@ def EQUIVALENCE(job: Mapping[str, Any]) -> dict[str, Any]:
         return {"outcome": "pass", "strength": "sampled", "paths": len(inputs),
                 "summary": f"agreed on {len(inputs)} recorded input(s) (CrossHair cannot build inputs: no annotations)"}
     return {"outcome": "unknown", "summary": "CrossHair cannot build inputs (no annotations) and no recorded input reached it"}
+
+
+class _NoStrategy(Exception):
+    pass
+
+
+def random_inputs(fn: Callable[..., Any], owner: Any, seconds: float, count: int = 300) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """Up to `count` argument tuples drawn from the annotations (seeded: the same every run);
+    none when a parameter's type is not one this generator knows."""
+    import random
+    import time
+    import typing
+
+    rng = random.Random(20261122)
+    try:
+        hints = typing.get_type_hints(fn)
+        parameters = [p for p in inspect.signature(fn).parameters.values()
+                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        if owner is not None and parameters and parameters[0].name in ("self", "cls"):
+            first = parameters.pop(0)
+            if first.name == "cls" or not dataclasses.is_dataclass(owner):
+                return []
+            hints["self"] = owner
+            parameters.insert(0, first)
+        if any(p.name not in hints for p in parameters):
+            return []
+        deadline = time.monotonic() + seconds
+        drawn: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+        while len(drawn) < count and time.monotonic() < deadline:
+            drawn.append((tuple(draw(hints[p.name], rng, 0) for p in parameters), {}))
+        return drawn
+    except (_NoStrategy, TypeError, ValueError, NameError):
+        return []
+
+
+def draw(kind: Any, rng: Any, depth: int) -> Any:
+    """One value of `kind` from a small domain (so that equal values and ties are common)."""
+    import enum
+    import typing
+
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if kind is bool:
+        return rng.random() < 0.5
+    if kind is int:
+        return rng.choice([0, 1, -1, 2, 3, 5, 10, -7, 100, rng.randint(-20, 20)])
+    if kind is float:
+        return rng.choice([0.0, 1.0, -1.5, 2.5, 0.1, 1e9, -0.0, round(rng.uniform(-10, 10), 2)])
+    if kind is str:
+        return rng.choice(["", "a", "b", "ab", "a b", "A", " ", "ba", "a,b", "x1", "".join(rng.choice("ab ") for _ in range(rng.randint(0, 4)))])
+    if kind is bytes:
+        return bytes(rng.choice(b"ab ") for _ in range(rng.randint(0, 4)))
+    if kind is type(None) or kind is None:
+        return None
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return rng.choice(list(kind))
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        hints = typing.get_type_hints(kind)
+        return kind(**{f.name: draw(hints[f.name], rng, depth + 1) for f in dataclasses.fields(kind) if f.init})
+    if depth > 3:
+        raise _NoStrategy(kind)
+    size = rng.randint(0, 5)
+    if origin in (list, collections.abc.Sequence, collections.abc.Iterable, collections.abc.MutableSequence) and args:
+        return [draw(args[0], rng, depth + 1) for _ in range(size)]
+    if origin in (set, frozenset, collections.abc.Set) and args:
+        values = {draw(args[0], rng, depth + 1) for _ in range(size)}
+        return frozenset(values) if origin is frozenset else values
+    if origin is tuple and args:
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(draw(args[0], rng, depth + 1) for _ in range(size))
+        return tuple(draw(a, rng, depth + 1) for a in args)
+    if origin in (dict, collections.abc.Mapping) and len(args) == 2:
+        return {draw(args[0], rng, depth + 1): draw(args[1], rng, depth + 1) for _ in range(size)}
+    if origin in (typing.Union, types.UnionType) and args:
+        return draw(rng.choice(args), rng, depth + 1)
+    if origin is typing.Literal and args:
+        return rng.choice(args)
+    raise _NoStrategy(kind)
 
 
 def load_inputs(job: Mapping[str, Any]) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
@@ -273,8 +358,8 @@ def compare_state(original: Any, variant: Any, names: list[str], modules: tuple[
         if dotted.startswith("<") or ".<" in dotted:
             continue
         before, after = lookup(original, dotted), lookup(variant, dotted)
-        if before is _ABSENT and after is _ABSENT:
-            continue
+        if before is _ABSENT:
+            continue  # a name the variant adds (a new import, a helper) changes nothing that was there
         if callable(before) or callable(after) or inspect.ismodule(before) or inspect.ismodule(after):
             continue
         if before is _ABSENT or after is _ABSENT or not structurally_equal(before, after, modules):
@@ -357,6 +442,25 @@ def describe(outcome: Mapping[str, Any]) -> str:
     return f"returns {safe_repr(outcome['result'])}"
 
 
+def count_path_timeouts() -> list[bool]:
+    """Make CrossHair's per-path deadline observable: one entry per path it abandoned."""
+    from crosshair.statespace import StateSpace
+    from crosshair.util import PathTimeout
+
+    seen: list[bool] = []
+    check: Callable[[Any], None] = getattr(StateSpace, "check_timeout")
+
+    def counting(space: Any) -> None:
+        try:
+            check(space)
+        except PathTimeout:
+            seen.append(True)
+            raise
+
+    setattr(StateSpace, "check_timeout", counting)
+    return seen
+
+
 def compare_symbolic(job: Mapping[str, Any], owner_o: Any, owner_v: Any, original: Any, variant: Any,
                      modules: tuple[str, str], mutables: list[str], signature: inspect.Signature | None = None) -> dict[str, Any]:
     import crosshair.diff_behavior as db
@@ -388,6 +492,7 @@ def compare_symbolic(job: Mapping[str, Any], owner_o: Any, owner_v: Any, origina
     ))
     options.stats = collections.Counter()
     nondeterministic: list[bool] = []
+    timeouts = count_path_timeouts()
     diffs = db.diff_behavior(infos[0], infos[1], options, ExceptionEquivalenceType.SAME_TYPE,
                              on_nondeterminism=lambda: nondeterministic.append(True))
     paths = int(options.stats["num_paths"])
@@ -402,6 +507,10 @@ def compare_symbolic(job: Mapping[str, Any], owner_o: Any, owner_v: Any, origina
             "original_return": diff.result1.return_repr, "original_error": diff.result1.error}}
     if nondeterministic:
         return {"outcome": "unknown", "summary": "repeated executions were not deterministic", "paths": paths}
+    if timeouts:
+        # CrossHair drops a path that overruns its per-path limit; a hang must not pass for that.
+        return {"outcome": "unknown", "paths": paths, "summary": f"{len(timeouts)} path(s) did not finish within "
+                f"{budget['per_path_seconds']:.0f}s (a hang or a very slow path on some input)"}
     if paths == 0:
         return {"outcome": "unknown", "summary": "CrossHair explored no path", "paths": 0}
     exhaustive = options.stats["exhaustion"] > 0

@@ -1,7 +1,8 @@
 """Gate 8: pytest-benchmark, original against variant, interleaved in the sandbox, judged by the
-rule in `verifiers/stats.py`. Only benchmarks that reach the changed code are run (found by a
-recorded run of the original); with none, all of them. No benchmarks configured: `skipped`,
-which for this gate alone does not reject.
+rule in `verifiers/stats.py`. Only the benchmarks that reach the changed code (or the functions
+reading state it changed) run, found by a recorded run of the original: timing code the change
+does not touch would only measure noise. When none reaches it there is nothing to measure (pass,
+no speed-up). No benchmarks configured: `skipped`, which for this gate alone does not reject.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from verifiers.base import Evidence, GateContext, GateResult, Outcome, SkipReaso
 from verifiers.changes import changed_modules
 from verifiers.recording import benchmark_files, record_inputs
 from verifiers.sandbox import SandboxLimits, SandboxResult, SandboxUnavailable, run_sandboxed
-from verifiers.stats import Comparison, Verdict, compare_timings
+from verifiers.stats import CONFIDENCE, Comparison, Verdict, compare_timings
 from verifiers.atomic import write_text_atomic
 from verifiers.toolrun import tool_home
 from verifiers.tree import copy_tree, hash_tree
@@ -35,7 +36,10 @@ class BenchmarkGate:
             return GateResult(self.NAME, Outcome.SKIPPED, f"{why}: skipped (for this gate alone, not a rejection)",
                               skip_reason=SkipReason.NOT_CONFIGURED)
         try:
-            selected = _covering(ctx, files) or files
+            selected = _covering(ctx, files)
+            if not selected:
+                return GateResult(self.NAME, Outcome.PASS, "no benchmark reaches the changed code: nothing to measure, "
+                                  "no speed-up recorded")
             runs = _interleaved(ctx, selected)
         except SandboxUnavailable as exc:
             return GateResult(self.NAME, Outcome.ERROR, f"no sandbox: {exc}")
@@ -47,7 +51,7 @@ class BenchmarkGate:
 def _covering(ctx: GateContext, files: list[str]) -> list[str]:
     """Benchmark node ids that reach a changed function (from a recorded run of the original)."""
     targets = [(c.module, q) for c in changed_modules(ctx.variant) for q in c.to_check]
-    if not targets or any(c.state_names for c in changed_modules(ctx.variant)):
+    if not targets:
         return []
     cache = _coverage_cache(ctx, targets)
     try:
@@ -115,7 +119,11 @@ def _read(report: Path) -> Samples | None:
 
 
 def _judge(name: str, original: Samples, variant: Samples) -> GateResult:
-    comparisons = {node: compare_timings(original[node], variant[node]) for node in sorted(original.keys() & variant.keys())}
+    nodes = sorted(original.keys() & variant.keys())
+    # One verdict per benchmark: the confidence level is Bonferroni-corrected so that judging
+    # twenty benchmarks does not make one of them look slower by chance.
+    confidence = 1 - (1 - CONFIDENCE) / max(1, len(nodes))
+    comparisons = {node: compare_timings(original[node], variant[node], confidence=confidence) for node in nodes}
     if not comparisons:
         return GateResult(name, Outcome.ERROR, "the benchmark runs reported no timings")
     evidence = tuple(_evidence(node, c) for node, c in comparisons.items())
@@ -123,19 +131,19 @@ def _judge(name: str, original: Samples, variant: Samples) -> GateResult:
     if slower:
         c = comparisons[slower[0]]
         return GateResult(name, Outcome.FAIL, f"slower beyond noise on {slower[0]}: ×{c.speedup:.2f} "
-                          f"(95% CI ×{c.low:.2f}–×{c.high:.2f})", evidence)
+                          f"({confidence:.1%} CI ×{c.low:.2f}–×{c.high:.2f})", evidence)
     faster = {node: c for node, c in comparisons.items() if c.verdict is Verdict.FASTER}
     if not faster:
         return GateResult(name, Outcome.PASS, f"no difference beyond noise on {len(comparisons)} benchmark(s)", evidence)
     best = max(faster, key=lambda node: faster[node].low)
     c = faster[best]
-    return GateResult(name, Outcome.PASS, f"speed-up ×{c.speedup:.2f} on {best} (95% CI ×{c.low:.2f}–×{c.high:.2f})",
+    return GateResult(name, Outcome.PASS, f"speed-up ×{c.speedup:.2f} on {best} (CI ×{c.low:.2f}–×{c.high:.2f})",
                       evidence, speedup=round(c.speedup, 4))
 
 
 def _evidence(node: str, c: Comparison) -> Evidence:
     return Evidence(
-        f"{node}: {c.verdict.value}, ×{c.speedup:.2f} (95% CI ×{c.low:.2f}–×{c.high:.2f}); median "
+        f"{node}: {c.verdict.value}, ×{c.speedup:.2f} (CI ×{c.low:.2f}–×{c.high:.2f}); median "
         f"{c.original_median * 1e3:.3f} ms → {c.variant_median * 1e3:.3f} ms",
         node.split("::")[0], rule=node,
         data=(("speedup", c.speedup), ("low", c.low), ("high", c.high), ("original_median", c.original_median),

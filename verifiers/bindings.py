@@ -195,6 +195,7 @@ class _Visitor(_Resolver):
         super().__init__(protected, names, package)
         self.module = module
         self.findings: list[Finding] = []
+        self.scopes: list[str] = []  # "class" / "function", innermost last
 
     def report(self, kind: str, node: cst.CSTNode, message: str) -> None:
         line = self.get_metadata(PositionProvider, node).start.line
@@ -259,11 +260,19 @@ class _Visitor(_Resolver):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._check_rebound_name(node.name.value, node.name)
+        self.scopes.append("function")
         for param in _all_params(node.params):
             self._check_rebound_name(param.name.value, param)
 
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.scopes.pop()
+
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self._check_rebound_name(node.name.value, node.name)
+        self.scopes.append("class")
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.scopes.pop()
 
     def visit_Global(self, node: cst.Global) -> None:
         for item in node.names:
@@ -281,9 +290,13 @@ class _Visitor(_Resolver):
         elif isinstance(target, cst.Attribute):
             self._check_attribute_write(target, statement)
         elif isinstance(target, cst.Subscript):
-            self._check_namespace_write(target.value, statement)
+            self._check_namespace_write(target.value, statement, (_literal_key(target),))
 
     def _check_rebound_name(self, name: str, node: cst.CSTNode) -> None:
+        """A name imported from protected code, bound again in this file. A class body's own
+        attributes (`quality: float` in a dataclass) live in the class, not the module: skipped."""
+        if self.scopes and self.scopes[-1] == "class":
+            return
         origin = self.names.imports.get(name)
         if origin is not None:
             self.report("rebinding", node, f"rebinds {name}, which is protected {origin}")
@@ -299,8 +312,9 @@ class _Visitor(_Resolver):
                 "Crucible cannot resolve",
             )
 
-    def _check_namespace_write(self, container: cst.BaseExpression, statement: cst.CSTNode) -> None:
-        """`vars(m)[k] = …`, `m.__dict__[k] = …`, `globals()[k] = …`, `sys.modules[k] = …`."""
+    def _check_namespace_write(self, container: cst.BaseExpression, statement: cst.CSTNode, keys: tuple[str | None, ...]) -> None:
+        """`vars(m)[k] = …`, `m.__dict__[k] = …`, `globals()[k] = …`, `sys.modules[k] = …`; `keys`
+        are the names written (None: not known before run time)."""
         owner = _namespace_owner(container)
         if owner is None:
             return
@@ -310,6 +324,21 @@ class _Visitor(_Resolver):
             self.report("rebinding", statement, f"writes into {owner}, which can replace protected code")
         elif (hit := self.is_protected(owner)) is not None:
             self.report("rebinding", statement, f"writes into the namespace of protected {hit}")
+        elif (hit := self._reaches_protected_member(owner, keys)) is not None:
+            self.report("rebinding", statement, f"writes into the namespace holding protected {hit}")
+
+    def _reaches_protected_member(self, owner: cst.BaseExpression, keys: tuple[str | None, ...]) -> str | None:
+        """A module or class that holds protected symbols, written under a protected name or a
+        name Crucible cannot know."""
+        for holder in sorted(self.meanings(owner)):
+            if not self.protected.contains(holder):
+                continue
+            for key in keys or (None,):
+                if key is None:
+                    return f"{holder} (a name computed at run time)"
+                if self.protected.protects(f"{holder}.{key}"):
+                    return f"{holder}.{key}"
+        return None
 
     # -- calls ------------------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
@@ -322,7 +351,7 @@ class _Visitor(_Resolver):
         if loaders:
             self._check_loader(node, sorted(loaders)[0])
         if isinstance(node.func, cst.Attribute) and node.func.attr.value in NAMESPACE_MUTATORS:
-            self._check_namespace_write(node.func.value, node)
+            self._check_namespace_write(node.func.value, node, _written_keys(node))
 
     def _check_setattr_call(self, node: cst.Call) -> None:
         target = node.args[0].value
@@ -330,6 +359,8 @@ class _Visitor(_Resolver):
         hit = self.is_protected(target)
         if hit is None and name is not None:
             hit = next((n for n in sorted(self.meanings(target)) if self.protected.protects(f"{n}.{name}")), None)
+        if hit is None:
+            hit = self._reaches_protected_member(target, (name,))
         if hit is not None:
             self.report("rebinding", node, f"sets an attribute on protected {hit}")
         elif name in self.protected.leaf_names and self.opaque(target):
@@ -398,6 +429,16 @@ def _literal_arg(call: cst.Call, index: int) -> str | None:
         evaluated = value.evaluated_value
         return evaluated if isinstance(evaluated, str) else None
     return None
+
+
+def _written_keys(call: cst.Call) -> tuple[str | None, ...]:
+    """Names a namespace mutator call writes: `update(a=…)` keywords, `setdefault("a", …)`."""
+    assert isinstance(call.func, cst.Attribute)
+    if call.func.attr.value == "update":
+        keywords = tuple(a.keyword.value for a in call.args if a.keyword is not None)
+        positional = any(a.keyword is None for a in call.args)
+        return keywords + ((None,) if positional or not keywords else ())
+    return (_literal_arg(call, 0),)
 
 
 def _literal_key(node: cst.Subscript) -> str | None:

@@ -2,7 +2,7 @@
 
 speed-up s = median(original times) / median(variant times), with a 95% percentile-bootstrap
 confidence interval from resampling both sets of timings (seeded: the same data gives the same
-verdict). Against a noise floor NOISE (medians drift 2-6% between runs on one machine, so 5%):
+verdict); when several benchmarks are judged at once, the level is Bonferroni-corrected. Against a noise floor NOISE (medians drift 2-6% between runs on one machine, so 5%):
   slower  when the whole interval lies below 1 / (1 + NOISE)  -> the gate fails
   faster  when the whole interval lies above 1 + NOISE        -> the speed-up is recorded
   otherwise no difference beyond noise.
@@ -41,7 +41,7 @@ class Comparison:
     samples: tuple[int, int]
 
 
-def compare_timings(original: Sequence[float], variant: Sequence[float], *, seed: int = 0) -> Comparison:
+def compare_timings(original: Sequence[float], variant: Sequence[float], *, seed: int = 0, confidence: float = CONFIDENCE) -> Comparison:
     if not original or not variant:
         raise ValueError("both versions need at least one timing")
     rng = random.Random(seed)
@@ -49,7 +49,7 @@ def compare_timings(original: Sequence[float], variant: Sequence[float], *, seed
         statistics.median(rng.choices(original, k=len(original))) / statistics.median(rng.choices(variant, k=len(variant)))
         for _ in range(RESAMPLES)
     )
-    tail = (1 - CONFIDENCE) / 2
+    tail = (1 - confidence) / 2
     low, high = ratios[int(tail * RESAMPLES)], ratios[int((1 - tail) * RESAMPLES) - 1]
     speedup = statistics.median(original) / statistics.median(variant)
     if high < 1 / (1 + NOISE):

@@ -46,6 +46,9 @@ REJECTED = [
         for form in ("for MAX_STEPS in range(3):\n    pass\n", "(MAX_STEPS := 5)\n", "del MAX_STEPS\n", "import os as MAX_STEPS\n")
     ],
     ("protected constant rebound through globals()", limits_with("globals()['MAX_' + 'STEPS'] = 5\n"), "globals()"),
+    ("write to the namespace of a module holding a protected symbol", core_with("import agent.limits as lim\nvars(lim)['MAX_STEPS'] = 99\n"), "agent.limits.MAX_STEPS"),
+    ("update of that namespace", core_with("from agent import limits\nlimits.__dict__.update(MAX_STEPS=99)\n"), "agent.limits.MAX_STEPS"),
+    ("computed setattr on that module", core_with("from agent import limits\nname = 'MAX_' + 'STEPS'\nsetattr(limits, name, 99)\n"), "computed at run time"),
     ("monkeypatch through module", core_with("safety.check_action = lambda action: True\n"), "protected agent.safety"),
     ("monkeypatch through alias", core_with("import agent.safety as guard\nguard.check_action = lambda action: True\n"), "protected agent.safety"),
     ("monkeypatch through relative import", core_with("from . import safety as s\ns.ALLOWED = ('search', 'answer', 'rm')\n"), "protected agent.safety"),
@@ -77,6 +80,8 @@ ADMITTED = [
     ("reading a protected constant is fine", core_with("from agent.limits import MAX_STEPS\nHALF = MAX_STEPS // 2\n")),
     ("importing a harmless module dynamically by literal", core_with("import importlib\njson = importlib.import_module('json')\n")),
     ("builtin names are not imports of builtins", core_with("def keys(items: list[str]) -> list[str]:\n    return list(dict.fromkeys(items))\n")),
+    ("class attribute named like an imported protected module", core_with("from dataclasses import dataclass\n\n\n@dataclass\nclass Result:\n    safety: float\n    steps_left: int = 0\n")),
+    ("writing other names of a module holding a protected symbol", core_with("from agent import limits\nvars(limits)['NOTE'] = 'x'\n")),
     ("setattr on own objects", core_with("class Box:\n    pass\n\ndef fill(box: Box, name: str) -> None:\n    setattr(box, name, 1)\n")),
 ]
 
