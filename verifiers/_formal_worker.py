@@ -135,10 +135,19 @@ def structurally_equal(a: object, b: object, modules: tuple[str, str]) -> bool:
         return ca is cb and len(a) == len(b) and all(structurally_equal(x, y, modules) for x, y in zip(a, b))
     if isinstance(a, dict) and isinstance(b, dict):
         return ca is cb and a.keys() == b.keys() and all(structurally_equal(v, b[k], modules) for k, v in a.items())
+    identity_eq = getattr(ca, "__eq__", None) is object.__eq__
+    if ca is cb and not identity_eq:
+        try:  # the class's own notion of equality first (a case-insensitive key, say)
+            if flexible_equal(a, b):
+                return True
+        except Exception:
+            pass
     fields_a, fields_b = object_fields(a), object_fields(b)
-    if fields_a is not None and fields_b is not None and (ca is not cb or ca.__eq__ is object.__eq__):
+    if fields_a is not None and fields_b is not None:
+        # Field by field: nested objects compared by identity (deep copies of one another,
+        # or twins from the two module copies) still count as equal when their fields are.
         return twins(ca, cb, modules) and structurally_equal(fields_a, fields_b, modules)
-    return bool(flexible_equal(a, b))
+    return False if ca is cb and not identity_eq else bool(flexible_equal(a, b))
 
 
 def object_fields(value: object) -> dict[str, object] | None:
