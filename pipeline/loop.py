@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -30,7 +31,7 @@ from pipeline.report.records import CandidateRecord
 from pipeline.targeting import find_targets, profile_project
 from pipeline.workspace import workspace
 from verifiers.admit import admit
-from verifiers.base import Evidence, GateResult, Outcome
+from verifiers.base import Evidence, GateResult, Outcome, SkipReason
 from verifiers.registry import GATE_NAMES, GATES
 from verifiers.runner import GateObserver
 from verifiers.specs import load_specs
@@ -110,6 +111,7 @@ class _Candidate:
     proposer: str
     target: Target
     proposal: Proposal
+    key: str  # content hash of the edits: a candidate is gated once per run
     diff: str
     refusal: str | None = None
 
@@ -134,16 +136,22 @@ def evolve(
             candidates = _candidates(base, targets, proposer, bandit, state, budget.candidates - state.gated)
             if not candidates:
                 break
-            records = _gate_all(target, base, candidates, options, state, observer, jobs)
-        for candidate, record in records:
-            append_record(report_dir, record)
-            on_record(record)
-            bandit.record(candidate.proposal.arm, record.admitted and (record.speedup or 0) > 1.0)
-            state.gated += 1
-            state.elapsed_seconds = time.monotonic() - clock
-            if record.admitted and state.first_admitted_seconds is None and (record.speedup or 0) > 1.0:
-                state.first_admitted_seconds = round(state.elapsed_seconds, 2)
-            state.save(report_dir)
+            lock = threading.Lock()
+
+            def keep(candidate: _Candidate, record: CandidateRecord) -> None:
+                """The moment a candidate's verdict is final: into the report, then the state."""
+                with lock:
+                    append_record(report_dir, record)
+                    on_record(record)
+                    bandit.record(candidate.proposal.arm, record.admitted and (record.speedup or 0) > 1.0)
+                    state.seen.append(candidate.key)
+                    state.gated += 1
+                    state.elapsed_seconds = time.monotonic() - clock
+                    if record.admitted and state.first_admitted_seconds is None and (record.speedup or 0) > 1.0:
+                        state.first_admitted_seconds = round(state.elapsed_seconds, 2)
+                    state.save(report_dir)
+
+            records = _gate_all(target, base, candidates, options, state, observer, jobs, keep)
         _climb(target, state, records)
         state.generation += 1
         state.save(report_dir)
@@ -176,48 +184,57 @@ def _candidates(base: Path, targets: list[Target], proposer: Proposer, bandit: B
     proposals = [(t, p) for t in targets for p in proposer.propose(t, PROPOSALS_PER_TARGET)]
     ordered = bandit.order(proposals, {i: p.arm for i, (_, p) in enumerate(proposals)})
     chosen: list[_Candidate] = []
+    keys: set[str] = set(state.seen)  # gated in earlier generations, or before an interruption
     for target, proposal in ordered:
         if len(chosen) >= room:
             break
         key = hashlib.sha256("\n".join(e.to_json() for e in proposal.edits).encode()).hexdigest()
-        if key in state.seen:
+        if key in keys:
             continue
-        state.seen.append(key)
+        keys.add(key)
         try:
             diff = unified_diff(base, apply_edits(base, proposal.edits))
         except EditRefused as exc:
-            chosen.append(_Candidate(proposer.NAME, target, proposal, "", refusal=str(exc)))
+            chosen.append(_Candidate(proposer.NAME, target, proposal, key, "", refusal=str(exc)))
             continue
         if diff:
-            chosen.append(_Candidate(proposer.NAME, target, proposal, diff))
+            chosen.append(_Candidate(proposer.NAME, target, proposal, key, diff))
     return chosen
 
 
 def _gate_all(target: GateTarget, base: Path, candidates: list[_Candidate], options: GateOptions, state: RunState,
-              observer: RunObserver, jobs: int) -> list[tuple[_Candidate, CandidateRecord]]:
-    """Gates 1-7 in parallel; then benchmarks one candidate at a time, on a quiet machine."""
+              observer: RunObserver, jobs: int, keep: Callable[[_Candidate, CandidateRecord], None]) -> list[tuple[_Candidate, CandidateRecord]]:
+    """Gates 1-7 in parallel; then benchmarks one candidate at a time, on a quiet machine. Each
+    verdict is kept (`keep`) as soon as it is final."""
     formal = GATES[:-1]
     benchmark = GATES[-1:]
 
     def first_phase(candidate: _Candidate) -> CandidateRecord:
         if candidate.refusal is not None:
-            return _refused(target, candidate, state)
+            refused = _refused(target, candidate, state)
+            observer.finished(refused)
+            keep(candidate, refused)
+            return refused
         observer.candidate(candidate_id(candidate.diff), candidate.proposal.arm)
         record = gate_patch(target, parse_patch(candidate.diff), options, proposer=candidate.proposer,
                             parent=state.base_id, observer=_observer(observer), gates=formal, original_tree=base)
-        return dataclasses.replace(record, edits=tuple(e.to_json() for e in candidate.proposal.edits))
+        record = dataclasses.replace(record, edits=tuple(e.to_json() for e in candidate.proposal.edits))
+        if not record.admitted:  # final now: the benchmarks gate only sees survivors
+            record = _merge(record, None)
+            observer.finished(record)
+            keep(candidate, record)
+        return record
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         first = list(pool.map(first_phase, candidates))
     finished = []
     for candidate, record in zip(candidates, first):
-        if candidate.refusal is None and record.admitted:
+        if record.admitted:
             second = gate_patch(target, parse_patch(candidate.diff), options, observer=_observer(observer),
                                 gates=benchmark, original_tree=base)
             record = _merge(record, second)
-        elif candidate.refusal is None:
-            record = _merge(record, None)
-        observer.finished(record)
+            observer.finished(record)
+            keep(candidate, record)
         finished.append((candidate, record))
     return finished
 
@@ -232,7 +249,8 @@ def _merge(first: CandidateRecord, second: CandidateRecord | None) -> CandidateR
     if second is not None:
         results += list(second.gates)
     else:
-        results.append(GateResult(GATES[-1].NAME, Outcome.SKIPPED, f"not run: rejected earlier by {first.summary.split(':')[0]}"))
+        results.append(GateResult(GATES[-1].NAME, Outcome.SKIPPED, f"not run: rejected earlier by {first.summary.split(':')[0]}",
+                                  skip_reason=SkipReason.NOT_RUN))
     decision = admit(results, GATE_NAMES)
     seconds = first.seconds + (second.seconds if second else 0.0)
     return dataclasses.replace(first, gates=tuple(results), admitted=decision.admitted, summary=decision.reason,
