@@ -20,6 +20,8 @@ import importlib
 import inspect
 import json
 import os
+import re
+import signal
 import pickle
 import sys
 import traceback
@@ -172,13 +174,19 @@ def shared_mutables(original: Any, variant: Any) -> list[str]:
     return names
 
 
-def observed(fn: Callable[..., Any], module: Any, names: list[str], signature: inspect.Signature | None = None) -> Callable[..., Any]:
+def observed(fn: Callable[..., Any], module: Any, names: list[str], signature: inspect.Signature | None = None,
+             guard: Callable[[tuple[Any, ...], dict[str, Any]], bool] | None = None) -> Callable[..., Any]:
     """`fn`, returning its result together with the module containers it may have mutated,
-    and presenting `signature` (types inferred from recorded inputs) to CrossHair."""
+    presenting `signature` (types inferred from recorded inputs) to CrossHair, and skipping
+    (IgnoreAttempt) inputs that break the contract's preconditions."""
     import functools
+
+    from crosshair import IgnoreAttempt
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if guard is not None and not guard(args, kwargs):
+            raise IgnoreAttempt("precondition")  # type: ignore[no-untyped-call]
         result = fn(*args, **kwargs)
         return (result, {name: getattr(module, name) for name in names}) if names else result
 
@@ -202,13 +210,15 @@ def EQUIVALENCE(job: Mapping[str, Any]) -> dict[str, Any]:
     mutables = shared_mutables(original, variant)
     fn_o = bound_callable(owner_o, original, job["qualname"])
     fn_v = bound_callable(owner_v, variant, job["qualname"])
-    inputs = load_inputs(job)
+    admissible = precondition(fn_v, variant, job.get("preconditions", []))
+    inputs = [(a, k) for a, k in load_inputs(job) if admissible(a, k)]
     mismatch = compare_concrete(job, fn_o, fn_v, inputs, original, variant, modules, mutables)
     if mismatch is not None:
         return mismatch
     # Small random inputs first: duplicates and ties come up often with a tiny alphabet, and a
     # concrete counterexample is cheaper than a symbolic one.
-    sampled = random_inputs(fn_o, owner_o, job["budget"]["search_seconds"] / 3)
+    domain = Domain(20261122, *literals(fn_o, fn_v))
+    sampled = random_inputs(fn_o, owner_o, domain, job["budget"]["search_seconds"] / 3, admissible)
     mismatch = compare_concrete(job, fn_o, fn_v, sampled, original, variant, modules, mutables)
     if mismatch is not None:
         mismatch["summary"] = "different behaviour on a random input"
@@ -235,49 +245,81 @@ class _NoStrategy(Exception):
     pass
 
 
-def random_inputs(fn: Callable[..., Any], owner: Any, seconds: float, count: int = 300) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
-    """Up to `count` argument tuples drawn from the annotations (seeded: the same every run);
-    none when a parameter's type is not one this generator knows."""
-    import random
+def literals(*functions: Callable[..., Any]) -> tuple[list[str], list[int | float]]:
+    """String and number constants of the two versions' code (nested code included): inputs
+    that hit `if kind == "range"` need the word "range"."""
+    strings: set[str] = set()
+    numbers: set[int | float] = set()
+    pending = [getattr(inspect.unwrap(f), "__code__", None) for f in functions]
+    while pending:
+        code = pending.pop()
+        if code is None:
+            continue
+        for const in code.co_consts:
+            if isinstance(const, types.CodeType):
+                pending.append(const)
+            elif isinstance(const, str) and re.fullmatch(r"[\w.:-]{1,24}", const):
+                strings.add(const)  # words the code compares against, not messages
+            elif isinstance(const, (int, float)) and not isinstance(const, bool) and abs(const) < 10**12:
+                numbers.update({const, const - 1, const + 1})
+    return sorted(strings), sorted(numbers, key=repr)
+
+
+class Domain:
+    """Small value domains (equal values and ties come up often), seeded by the code's literals."""
+
+    def __init__(self, seed: int, strings: list[str], numbers: list[int | float]) -> None:
+        import random
+
+        self.rng = random.Random(seed)
+        self.strings = ["", "a", "b", "a b", "A", *strings[:12]]
+        self.ints = [0, 1, -1, 2, 3, 10, *(n for n in numbers if isinstance(n, int))][:16]
+        self.floats = [0.0, 1.0, -1.5, 0.5, -0.0, *(float(n) for n in numbers)][:16]
+
+
+def random_inputs(fn: Callable[..., Any], owner: Any, domain: Domain, seconds: float,
+                  admissible: Callable[[tuple[Any, ...], dict[str, Any]], bool], count: int = 4000) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """Up to `count` argument tuples drawn from the annotations that satisfy the preconditions;
+    none when a parameter's type is not one the generator knows."""
     import time
     import typing
 
-    rng = random.Random(20261122)
     try:
         hints = typing.get_type_hints(fn)
         parameters = [p for p in inspect.signature(fn).parameters.values()
                       if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
         if owner is not None and parameters and parameters[0].name in ("self", "cls"):
-            first = parameters.pop(0)
-            if first.name == "cls" or not dataclasses.is_dataclass(owner):
+            if parameters[0].name == "cls" or not dataclasses.is_dataclass(owner):
                 return []
             hints["self"] = owner
-            parameters.insert(0, first)
         if any(p.name not in hints for p in parameters):
             return []
         deadline = time.monotonic() + seconds
         drawn: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
         while len(drawn) < count and time.monotonic() < deadline:
-            drawn.append((tuple(draw(hints[p.name], rng, 0) for p in parameters), {}))
+            args = tuple(draw(hints[p.name], domain, 0) for p in parameters)
+            if admissible(args, {}):
+                drawn.append((args, {}))
         return drawn
     except (_NoStrategy, TypeError, ValueError, NameError):
         return []
 
 
-def draw(kind: Any, rng: Any, depth: int) -> Any:
-    """One value of `kind` from a small domain (so that equal values and ties are common)."""
+def draw(kind: Any, domain: Domain, depth: int) -> Any:
+    """One value of `kind` from the domain."""
     import enum
     import typing
 
+    rng = domain.rng
     origin, args = typing.get_origin(kind), typing.get_args(kind)
     if kind is bool:
         return rng.random() < 0.5
     if kind is int:
-        return rng.choice([0, 1, -1, 2, 3, 5, 10, -7, 100, rng.randint(-20, 20)])
+        return rng.choice([*domain.ints, rng.randint(-20, 20)])
     if kind is float:
-        return rng.choice([0.0, 1.0, -1.5, 2.5, 0.1, 1e9, -0.0, round(rng.uniform(-10, 10), 2)])
+        return rng.choice([*domain.floats, round(rng.uniform(-10, 10), 2)])
     if kind is str:
-        return rng.choice(["", "a", "b", "ab", "a b", "A", " ", "ba", "a,b", "x1", "".join(rng.choice("ab ") for _ in range(rng.randint(0, 4)))])
+        return rng.choice([*domain.strings, "".join(rng.choice("ab ") for _ in range(rng.randint(0, 4)))])
     if kind is bytes:
         return bytes(rng.choice(b"ab ") for _ in range(rng.randint(0, 4)))
     if kind is type(None) or kind is None:
@@ -286,26 +328,45 @@ def draw(kind: Any, rng: Any, depth: int) -> Any:
         return rng.choice(list(kind))
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         hints = typing.get_type_hints(kind)
-        return kind(**{f.name: draw(hints[f.name], rng, depth + 1) for f in dataclasses.fields(kind) if f.init})
+        return kind(**{f.name: draw(hints[f.name], domain, depth + 1) for f in dataclasses.fields(kind) if f.init})
     if depth > 3:
         raise _NoStrategy(kind)
     size = rng.randint(0, 5)
     if origin in (list, collections.abc.Sequence, collections.abc.Iterable, collections.abc.MutableSequence) and args:
-        return [draw(args[0], rng, depth + 1) for _ in range(size)]
+        return [draw(args[0], domain, depth + 1) for _ in range(size)]
     if origin in (set, frozenset, collections.abc.Set) and args:
-        values = {draw(args[0], rng, depth + 1) for _ in range(size)}
+        values = {draw(args[0], domain, depth + 1) for _ in range(size)}
         return frozenset(values) if origin is frozenset else values
     if origin is tuple and args:
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(draw(args[0], rng, depth + 1) for _ in range(size))
-        return tuple(draw(a, rng, depth + 1) for a in args)
+            return tuple(draw(args[0], domain, depth + 1) for _ in range(size))
+        return tuple(draw(a, domain, depth + 1) for a in args)
     if origin in (dict, collections.abc.Mapping) and len(args) == 2:
-        return {draw(args[0], rng, depth + 1): draw(args[1], rng, depth + 1) for _ in range(size)}
+        return {draw(args[0], domain, depth + 1): draw(args[1], domain, depth + 1) for _ in range(size)}
     if origin in (typing.Union, types.UnionType) and args:
-        return draw(rng.choice(args), rng, depth + 1)
+        return draw(rng.choice(args), domain, depth + 1)
     if origin is typing.Literal and args:
         return rng.choice(args)
     raise _NoStrategy(kind)
+
+
+def precondition(fn: Callable[..., Any], module: Any, conditions: list[str]) -> Callable[[tuple[Any, ...], dict[str, Any]], bool]:
+    """Whether arguments satisfy the contract's `pre:` lines: behaviour outside a function's
+    preconditions is not part of what it promises, so no input violating them is compared."""
+    if not conditions:
+        return lambda args, kwargs: True
+    compiled = [compile(c, "<pre>", "eval") for c in conditions]
+    signature = inspect.signature(fn)
+
+    def holds(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+        try:
+            bound = signature.bind(*args, **kwargs)
+            names = {**vars(module), **bound.arguments}
+            return all(bool(eval(code, names)) for code in compiled)
+        except Exception:
+            return False
+
+    return holds
 
 
 def load_inputs(job: Mapping[str, Any]) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
@@ -406,7 +467,13 @@ def compare_concrete(job: Mapping[str, Any], fn_o: Callable[..., Any], fn_v: Cal
     """The first input on which the two versions disagree, as a failure; None when all agree."""
     for args, kwargs in inputs:
         left = run_once(fn_o, original, mutables, args, kwargs)
+        if left.get("slow"):
+            continue  # the original itself is slow here: this input decides nothing
         right = run_once(fn_v, variant, mutables, args, kwargs)
+        if right.get("slow"):
+            call = ", ".join([*(safe_repr(a) for a in args), *(f"{k}={safe_repr(v)}" for k, v in kwargs.items())])
+            return {"outcome": "unknown", "summary": f"the variant runs past {CALL_SECONDS}s on an input the original "
+                    f"answers at once (a hang?): ({call})"}
         if not outcomes_equal(left, right, modules):
             return {"outcome": "fail", "summary": "different behaviour on a concrete input",
                     "counterexample": counterexample(job, args, kwargs, left, right)}
@@ -418,13 +485,32 @@ def bound_callable(owner: Any, module: Any, qualname: str) -> Callable[..., Any]
     return getattr(owner if owner is not None else module, leaf)  # type: ignore[no-any-return]
 
 
+class _TooSlow(BaseException):
+    """A concrete call ran past its time limit (SIGALRM)."""
+
+
+def _alarm(signum: int, frame: object) -> None:
+    raise _TooSlow
+
+
+CALL_SECONDS = 0.5
+
+
 def run_once(fn: Callable[..., Any], module: Any, mutables: list[str], args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """One concrete call under a time limit; `slow` when it ran past it."""
     args, kwargs = copy.deepcopy((args, kwargs))
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, CALL_SECONDS)
     try:
         result: object = fn(*args, **kwargs)
         error: BaseException | None = None
+    except _TooSlow:
+        return {"slow": True}
     except Exception as exc:
         result, error = None, exc
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
     return {"result": result, "error": error, "args": (args, kwargs), "state": {n: getattr(module, n) for n in mutables}}
 
 
@@ -451,19 +537,23 @@ def describe(outcome: Mapping[str, Any]) -> str:
     return f"returns {safe_repr(outcome['result'])}"
 
 
-def count_path_timeouts() -> list[bool]:
-    """Make CrossHair's per-path deadline observable: one entry per path it abandoned."""
+def count_path_timeouts(files: dict[str, str]) -> collections.Counter[str]:
+    """Make CrossHair's per-path deadline observable: paths it abandoned, counted by which
+    version (module file) was running when the deadline struck."""
     from crosshair.statespace import StateSpace
     from crosshair.util import PathTimeout
 
-    seen: list[bool] = []
+    seen: collections.Counter[str] = collections.Counter()
     check: Callable[[Any], None] = getattr(StateSpace, "check_timeout")
 
     def counting(space: Any) -> None:
         try:
             check(space)
         except PathTimeout:
-            seen.append(True)
+            frame = sys._getframe(1)
+            while frame is not None and frame.f_code.co_filename not in files:
+                frame = frame.f_back  # type: ignore[assignment]
+            seen[files[frame.f_code.co_filename] if frame is not None else "unattributed"] += 1
             raise
 
     setattr(StateSpace, "check_timeout", counting)
@@ -485,11 +575,13 @@ def compare_symbolic(job: Mapping[str, Any], owner_o: Any, owner_v: Any, origina
     setattr(db, "flexible_equal", lambda a, b: structurally_equal(a, b, modules))  # twin classes compare by fields
     setattr(db, "check_exception_equivalence", same_exception)
     infos = []
+    conditions = job.get("preconditions", [])
     for owner, module, name in ((owner_o, original, job["shadow"]), (owner_v, variant, job["module"])):
         info = function_info(owner, name, job["qualname"])
-        if owner is None and (mutables or signature is not None):
+        if owner is None and (mutables or signature is not None or conditions):
             fn, _sig = info.callable()
-            info = FunctionInfo.from_fn(observed(fn, module, mutables, signature))
+            guard = precondition(fn, variant, conditions)
+            info = FunctionInfo.from_fn(observed(fn, module, mutables, signature, guard))
         infos.append(info)
     budget = job["budget"]
     options = DEFAULT_OPTIONS.overlay(AnalysisOptionSet(
@@ -501,7 +593,7 @@ def compare_symbolic(job: Mapping[str, Any], owner_o: Any, owner_v: Any, origina
     ))
     options.stats = collections.Counter()
     nondeterministic: list[bool] = []
-    timeouts = count_path_timeouts()
+    timeouts = count_path_timeouts({inspect.getfile(original): "original", inspect.getfile(variant): "variant"})
     diffs = db.diff_behavior(infos[0], infos[1], options, ExceptionEquivalenceType.SAME_TYPE,
                              on_nondeterminism=lambda: nondeterministic.append(True))
     paths = int(options.stats["num_paths"])
@@ -516,10 +608,13 @@ def compare_symbolic(job: Mapping[str, Any], owner_o: Any, owner_v: Any, origina
             "original_return": diff.result1.return_repr, "original_error": diff.result1.error}}
     if nondeterministic:
         return {"outcome": "unknown", "summary": "repeated executions were not deterministic", "paths": paths}
-    if timeouts:
-        # CrossHair drops a path that overruns its per-path limit; a hang must not pass for that.
-        return {"outcome": "unknown", "paths": paths, "summary": f"{len(timeouts)} path(s) did not finish within "
-                f"{budget['per_path_seconds']:.0f}s (a hang or a very slow path on some input)"}
+    if timeouts["variant"] > 2 * timeouts["original"] + 1:
+        # CrossHair drops a path that overruns its per-path limit. Paths that are slow to explore
+        # symbolically time out in both versions alike; a variant that hangs on some input times
+        # out where the original finishes — that must not pass.
+        return {"outcome": "unknown", "paths": paths, "summary": f"{timeouts['variant']} path(s) of the variant "
+                f"(against {timeouts['original']} of the original) did not finish within {budget['per_path_seconds']:.0f}s: "
+                "a hang or a much slower path on some input"}
     if paths == 0:
         return {"outcome": "unknown", "summary": "CrossHair explored no path", "paths": 0}
     exhaustive = options.stats["exhaustion"] > 0

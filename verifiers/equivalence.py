@@ -21,7 +21,7 @@ from verifiers.counterexamples import equivalence_test
 from verifiers.formal import Counterexample, FunctionVerdict, Job, combine, install_worker, parallel, run_worker, verdict_cache
 from verifiers.recording import RECORDINGS, record_inputs
 from verifiers.shadow import install_shadows, shadow_name
-from verifiers.specs import load_specs
+from verifiers.specs import ModuleSpecs, load_specs
 from verifiers.tree import copy_tree, hash_tree
 from verifiers.z3proof import prove_equivalent
 
@@ -50,7 +50,8 @@ class EquivalenceGate:
         recordings = _recordings(ctx, targets, tree)
         key = _cache_key(ctx)
         jobs: list[Job] = [(c.module, "", functools.partial(_state_check, ctx, tree, c, shared)) for c in states]
-        jobs += [(c.module, q, functools.partial(_function_check, ctx, tree, c, q, shared, recordings, key)) for c, q in targets]
+        jobs += [(c.module, q, functools.partial(_function_check, ctx, tree, c, q, shared, recordings, key,
+                                                 _preconditions(specs.get(c.module), q))) for c, q in targets]
         verdicts = parallel(jobs, ctx.budgets.gate_seconds)
         return _result(self.NAME, verdicts, {c.module: c.path for c in changes}, free)
 
@@ -140,8 +141,20 @@ def _state_check(ctx: GateContext, tree: Path, change: ModuleChange, shared: dic
     return FunctionVerdict(change.module, "", Outcome(result["outcome"]), result["summary"], strength, detail=detail or result.get("detail", ""))
 
 
+def _preconditions(specs: ModuleSpecs | None, qualname: str) -> list[str]:
+    """The contract's `pre:` lines (and, for a method, its class's `inv:` lines): inputs outside
+    them are outside what the function promises, so equivalence is judged inside them only."""
+    if specs is None:
+        return []
+    own = specs.get(qualname)
+    owner = specs.get(qualname.rsplit(".", 1)[0]) if "." in qualname else None
+    lines = [*(own.conditions if own else ()), *(owner.conditions if owner else ())]
+    wanted = [line for line in lines if line.startswith(("pre:", "inv:"))]
+    return [line.split(":", 1)[1].strip() for line in wanted]
+
+
 def _function_check(ctx: GateContext, tree: Path, change: ModuleChange, qualname: str, shared: dict[str, list[str]],
-                    recordings: str | None, key: list[str]) -> FunctionVerdict:
+                    recordings: str | None, key: list[str], preconditions: list[str]) -> FunctionVerdict:
     cache = verdict_cache([*key, change.module, qualname])
     cached = cache.load()
     if cached is not None:
@@ -161,7 +174,7 @@ def _function_check(ctx: GateContext, tree: Path, change: ModuleChange, qualname
     replay = _needs_replay(ctx, change, qualname)
     job = {"mode": "equivalence", "module": change.module, "shadow": shadow_name(change.module, change.path), "qualname": qualname,
            "shared_classes": shared[change.module], "budget": _budget(ctx), "seeds": seeds,
-           "crosshair": not replay, "recordings": recordings if replay else None}
+           "crosshair": not replay, "recordings": recordings if replay else None, "preconditions": preconditions}
     verdict = _function_verdict(change.module, qualname, run_worker(ctx, tree, job, f"eq-{change.module}-{qualname}"))
     cache.store(verdict)
     return verdict
