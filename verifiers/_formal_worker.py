@@ -221,7 +221,8 @@ def EQUIVALENCE(job: Mapping[str, Any]) -> dict[str, Any]:
     sampled = random_inputs(fn_o, owner_o, domain, job["budget"]["search_seconds"] / 3, admissible)
     mismatch = compare_concrete(job, fn_o, fn_v, sampled, original, variant, modules, mutables)
     if mismatch is not None:
-        mismatch["summary"] = "different behaviour on a random input"
+        if mismatch["outcome"] == "fail":
+            mismatch["summary"] = "different behaviour on a random input"
         return mismatch
     if job.get("crosshair"):
         return compare_symbolic(job, owner_o, owner_v, original, variant, modules, mutables)

@@ -117,11 +117,12 @@ def test_contract_counterexample_test_fails_on_the_variant(make_context: Variant
     assert _pytest_on(tmp_path / "variant", reproduction, edits) == 1
 
 
-def test_a_hang_costs_the_wall_limit_not_more(make_context: VariantFactory) -> None:
+def test_a_hang_is_unknown_and_costs_at_most_the_wall_limit(make_context: VariantFactory) -> None:
     edits = variant('    """The index of `target`, or -1."""\n', '    """The index of `target`, or -1."""\n    while True:\n        pass\n')
     result = EquivalenceGate().check(make_context(FIXTURES / "formal", edits, budgets=Budgets(search_seconds=2.0, function_seconds=5.0)))
     assert result.outcome is Outcome.UNKNOWN
-    assert "wall-clock limit" in result.summary
+    # Caught by a concrete call running past its limit, or else by the worker's wall clock.
+    assert "runs past" in result.summary or "wall-clock limit" in result.summary, result.summary
 
 
 BENCHMARKS = [
