@@ -22,6 +22,7 @@ import json
 import os
 import re
 import signal
+import time
 import pickle
 import sys
 import traceback
@@ -218,12 +219,17 @@ def EQUIVALENCE(job: Mapping[str, Any]) -> dict[str, Any]:
     # Small random inputs first: duplicates and ties come up often with a tiny alphabet, and a
     # concrete counterexample is cheaper than a symbolic one.
     domain = Domain(20261122, *literals(fn_o, fn_v))
+    started = time.monotonic()
     sampled = random_inputs(fn_o, owner_o, domain, job["budget"]["search_seconds"] / 3, admissible)
     mismatch = compare_concrete(job, fn_o, fn_v, sampled, original, variant, modules, mutables)
     if mismatch is not None:
         if mismatch["outcome"] == "fail":
             mismatch["summary"] = "different behaviour on a random input"
         return mismatch
+    # The search budget covers both phases: CrossHair gets what the random inputs left.
+    spent = time.monotonic() - started
+    job = {**job, "budget": {**job["budget"], "search_seconds": max(job["budget"]["search_seconds"] - spent,
+                                                                     job["budget"]["search_seconds"] / 2)}}
     if job.get("crosshair"):
         return compare_symbolic(job, owner_o, owner_v, original, variant, modules, mutables)
     signature = infer_signature(fn_o, inputs) if owner_o is None else None

@@ -57,7 +57,7 @@ def _covering(ctx: GateContext, files: list[str]) -> list[str]:
     try:
         coverage: dict[str, list[str]] = json.loads(cache.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        coverage = {node: list(reached) for node, reached in record_inputs(ctx, targets).coverage.items()}
+        coverage = {node: list(reached) for node, reached in record_inputs(ctx, targets, tests=False).coverage.items()}
         write_text_atomic(cache, json.dumps(coverage))
     return sorted(node for node, reached in coverage.items() if reached and node.split("::")[0] in files)
 
@@ -98,7 +98,7 @@ def _run_once(ctx: GateContext, tree: Path, selected: list[str], label: str) -> 
     limits = SandboxLimits(b.test_seconds, b.test_cpu_seconds, b.memory_bytes, b.file_bytes, b.processes)
     argv = [
         sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "pytest_benchmark.plugin",
-        "--benchmark-only", f"--benchmark-json={report}", "--benchmark-max-time=0.2", "--benchmark-min-rounds=7",
+        "--benchmark-only", f"--benchmark-json={report}", "--benchmark-max-time=0.15", "--benchmark-min-rounds=5",
         "--benchmark-warmup=on", "--benchmark-warmup-iterations=1", "--benchmark-disable-gc",
         "--rootdir", str(workdir), *selected,
     ]

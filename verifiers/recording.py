@@ -37,8 +37,10 @@ def benchmark_files(root: Path, benchmarks: str | None) -> list[str]:
     return [p for p in iter_files(root, benchmarks) if p.rsplit("/", 1)[-1].startswith(("bench_", "test_")) and p.endswith(".py")]
 
 
-def record_inputs(ctx: GateContext, targets: Sequence[tuple[str, str]], destination: Path | None = None) -> Recording:
-    """Run the original's tests and benchmarks (each benchmark once) under the recorder."""
+def record_inputs(ctx: GateContext, targets: Sequence[tuple[str, str]], destination: Path | None = None, *,
+                  tests: bool = True) -> Recording:
+    """Run the original's tests (unless `tests` is False) and benchmarks (each once) under the
+    recorder."""
     workdir = copy_tree(ctx.variant.original_root, ctx.scratch / f"record-{len(list(ctx.scratch.iterdir()))}")
     shutil.copyfile(Path(__file__).with_name("_record_plugin.py"), workdir / f"{_PLUGIN}.py")
     out = workdir / "_crucible_recorded.pkl"
@@ -46,7 +48,7 @@ def record_inputs(ctx: GateContext, targets: Sequence[tuple[str, str]], destinat
     limits = SandboxLimits(b.test_seconds, b.test_cpu_seconds, b.memory_bytes, b.file_bytes, b.processes)
     argv = [
         sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "pytest_benchmark.plugin",
-        "-p", _PLUGIN, "--benchmark-disable", "--rootdir", str(workdir), ctx.config.tests,
+        "-p", _PLUGIN, "--benchmark-disable", "--rootdir", str(workdir), *([ctx.config.tests] if tests else []),
         *benchmark_files(workdir, ctx.config.benchmarks),
     ]
     env = {
