@@ -2,35 +2,20 @@
 
 from __future__ import annotations
 
-import io
 import shutil
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from pipeline.cli import main
 from pipeline.commands.redteam import load_manifest
 from pipeline.report.jsonl import read_records
 from tests.conftest import REPO
+from tests.support import crucible
 from verifiers.tree import copy_tree
 
 MANIFEST = REPO / "corpus" / "redteam" / "manifest.toml"
 EVERY_GATE = ("parse", "scope", "policy", "types", "tests", "contracts", "equivalence", "benchmarks")
-
-
-@dataclass(frozen=True)
-class Run:
-    code: int
-    stdout: str
-    stderr: str
-
-
-def crucible(*argv: str) -> Run:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out, err)
-    return Run(code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture(autouse=True)

@@ -3,50 +3,18 @@ traceback, and the user's tree left byte-for-byte as it was."""
 
 from __future__ import annotations
 
-import hashlib
-import io
 import json
 import os
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from pipeline.cli import main
 from tests.conftest import REPO, diff_for
+from tests.support import Run, crucible, snapshot
 from verifiers.kernel import LOCK_FILE
-
-
-@dataclass(frozen=True)
-class Run:
-    code: int
-    stdout: str
-    stderr: str
-
-
-def crucible(*argv: str) -> Run:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out, err)
-    return Run(code, out.getvalue(), err.getvalue())
-
-
-def snapshot(root: Path) -> dict[str, str]:
-    """Bytes, modes and link targets of every entry under `root`, caches included."""
-    entries: dict[str, str] = {}
-    for directory, subdirs, names in os.walk(root):
-        for name in subdirs + names:
-            path = Path(directory) / name
-            key = path.relative_to(root).as_posix()
-            if path.is_symlink():
-                entries[key] = "link:" + os.readlink(path)
-            elif path.is_dir():
-                entries[key] = f"dir:{path.stat().st_mode:o}"
-            else:
-                entries[key] = f"file:{path.stat().st_mode:o}:{hashlib.sha256(path.read_bytes()).hexdigest()}"
-    return entries
 
 
 def assert_one_error_line(run: Run) -> str:

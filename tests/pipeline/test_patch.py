@@ -17,6 +17,7 @@ import pipeline.patch as patch_module
 from pipeline.errors import BadInput
 from pipeline.patch import apply_patch, parse_patch, read_patch
 from tests.conftest import diff_for
+from tests.support import snapshot
 from verifiers.base import ChangeKind
 
 Files = Mapping[str, bytes]
@@ -58,23 +59,6 @@ def _read(root: Path) -> dict[str, bytes]:
             path = Path(directory) / name
             found[path.relative_to(root).as_posix()] = path.read_bytes()
     return found
-
-
-def snapshot(root: Path) -> dict[str, str]:
-    """Bytes, modes and link targets of every entry under `root`, directories included."""
-    entries: dict[str, str] = {}
-    for directory, subdirs, names in os.walk(root):
-        for name in subdirs + names:
-            path = Path(directory) / name
-            key = path.relative_to(root).as_posix()
-            if path.is_symlink():
-                entries[key] = "link:" + os.readlink(path)
-            elif path.is_dir():
-                entries[key] = f"dir:{path.stat().st_mode:o}"
-            else:
-                digest = hashlib.sha256(path.read_bytes()).hexdigest()
-                entries[key] = f"file:{path.stat().st_mode:o}:{digest}"
-    return entries
 
 
 @dataclass(frozen=True)

@@ -141,6 +141,11 @@ class Facts:
     def in_nested_scope(self, node: cst.CSTNode) -> bool:
         return any(isinstance(a, _SCOPES) for a in self.ancestors(node) if a is not self.function)
 
+    def own_loops(self) -> list[Loop]:
+        """The function's loops, outermost first, leaving out those of nested functions and classes."""
+        return [n for n in self.walk(self.function.body)
+                if isinstance(n, (cst.For, cst.While)) and not self.in_nested_scope(n)]
+
     def before(self, a: cst.CSTNode, b: cst.CSTNode) -> bool:
         """`a` ends before `b` starts."""
         return self.order[a] < self.order[b] and not self.inside(b, a)

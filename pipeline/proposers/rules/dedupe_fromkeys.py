@@ -41,13 +41,8 @@ class DedupeFromKeys(FunctionRule[_Site]):
         return site.loop
 
     def _sites(self, facts: Facts, refusals: list[str]) -> list[_Site]:
-        found = []
-        for node in facts.walk(facts.function.body):
-            if isinstance(node, cst.For) and not facts.in_nested_scope(node):
-                site = _site(facts, node, refusals)
-                if site is not None:
-                    found.append(site)
-        return found
+        loops = [loop for loop in facts.own_loops() if isinstance(loop, cst.For)]
+        return [site for loop in loops if (site := _site(facts, loop, refusals)) is not None]
 
     def _apply(self, facts: Facts, site: _Site) -> cst.FunctionDef:
         assert isinstance(site.loop.target, cst.Name)

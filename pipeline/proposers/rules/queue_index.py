@@ -41,11 +41,10 @@ class QueueIndex(FunctionRule[_Site]):
 
     def _sites(self, facts: Facts, refusals: list[str]) -> list[_Site]:
         found = []
-        for node in facts.walk(facts.function.body):
-            if isinstance(node, cst.While) and isinstance(node.test, cst.Name) and not facts.in_nested_scope(node):
-                site = _site(facts, node, node.test.value, refusals)
-                if site is not None:
-                    found.append(site)
+        for loop in facts.own_loops():
+            if isinstance(loop, cst.While) and isinstance(loop.test, cst.Name):
+                site = _site(facts, loop, loop.test.value, refusals)
+                found += [site] if site is not None else []
         return found
 
     def _apply(self, facts: Facts, site: _Site) -> cst.FunctionDef:
