@@ -13,6 +13,8 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import FullRepoManager, FullyQualifiedNameProvider, PositionProvider, QualifiedNameSource
 
+from verifiers.symbols import dotted_name
+
 __all__ = ["Finding", "ProtectedNames", "find_violations"]
 
 # Calls that load code or modules by a name computed at run time.
@@ -113,7 +115,7 @@ class _Resolver(cst.CSTVisitor):
         self.package = package
 
     def absolute(self, node: cst.ImportFrom) -> str:
-        module = _dotted(node.module) if node.module is not None else ""
+        module = dotted_name(node.module) if node.module is not None else ""
         if not node.relative:
             return module
         base = self.package.split(".") if self.package else []
@@ -169,7 +171,7 @@ class _AliasCollector(_Resolver):
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
-            module = _dotted(alias.name)
+            module = dotted_name(alias.name)
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 local = alias.asname.name.value
             else:
@@ -182,7 +184,7 @@ class _AliasCollector(_Resolver):
             return
         module = self.absolute(node)
         for alias in node.names:
-            full = f"{module}.{_dotted(alias.name)}" if module else _dotted(alias.name)
+            full = f"{module}.{dotted_name(alias.name)}" if module else dotted_name(alias.name)
             bound = alias.asname.name if alias.asname else alias.name
             if isinstance(bound, cst.Name) and (self.protected.protects(full) or self.protected.contains(full)):
                 self.names.imports[bound.value] = full
@@ -205,7 +207,7 @@ class _Visitor(_Resolver):
     # -- imports ----------------------------------------------------------------------------
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
-            self._check_import(node, _dotted(alias.name))
+            self._check_import(node, dotted_name(alias.name))
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         module = self.absolute(node)
@@ -215,7 +217,7 @@ class _Visitor(_Resolver):
                 self.report("rebinding", node, f"star import from {module} hides which protected names are rebound")
             return
         for alias in node.names:
-            full = f"{module}.{_dotted(alias.name)}" if module else _dotted(alias.name)
+            full = f"{module}.{dotted_name(alias.name)}" if module else dotted_name(alias.name)
             self._check_import(node, full if self.protected.forbids(full) else module)
 
     def _check_import(self, node: cst.CSTNode, module: str) -> None:
@@ -411,14 +413,6 @@ def _all_params(params: cst.Parameters) -> Sequence[cst.Param]:
     star = [params.star_arg] if isinstance(params.star_arg, cst.Param) else []
     kwarg = [params.star_kwarg] if params.star_kwarg is not None else []
     return [*params.posonly_params, *params.params, *star, *params.kwonly_params, *kwarg]
-
-
-def _dotted(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return ""
 
 
 def _literal_arg(call: cst.Call, index: int) -> str | None:

@@ -13,7 +13,7 @@ from typing import Final
 
 import libcst as cst
 
-from verifiers.symbols import module_file
+from verifiers.symbols import dotted_name, module_file
 
 __all__ = ["SHADOW_PREFIX", "install_shadows", "shadow_name"]
 
@@ -75,11 +75,11 @@ class _Redirect(cst.CSTTransformer):
         return False
 
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
-        dotted = _dotted(updated_node)
+        dotted = dotted_name(updated_node)
         return _attribute(self.dotted[dotted]) if dotted in self.dotted else updated_node
 
     def _absolute(self, node: cst.ImportFrom) -> str:
-        module = _dotted(node.module) if node.module is not None else ""
+        module = dotted_name(node.module) if node.module is not None else ""
         if not node.relative:
             return module
         base = self.package.split(".") if self.package else []
@@ -95,9 +95,9 @@ class _Redirect(cst.CSTTransformer):
             return self._from_shadow(updated_node, target) if target in self.shadows else updated_node
         names, attributes = [], []
         for alias in updated_node.names:
-            full = f"{target}.{_dotted(alias.name)}" if target else _dotted(alias.name)
+            full = f"{target}.{dotted_name(alias.name)}" if target else dotted_name(alias.name)
             if full in self.shadows:
-                bound = alias.asname or cst.AsName(name=cst.Name(_dotted(alias.name)))
+                bound = alias.asname or cst.AsName(name=cst.Name(dotted_name(alias.name)))
                 alias = alias.with_changes(name=cst.Name(self.shadows[full].rpartition(".")[2]), asname=bound)
             elif target in self.shadows and module_file(self.root, full) is None:
                 attributes.append(alias)
@@ -118,7 +118,7 @@ class _Redirect(cst.CSTTransformer):
     def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import:
         names = []
         for alias in updated_node.names:
-            full = _dotted(alias.name)
+            full = dotted_name(alias.name)
             if full in self.shadows and (alias.asname is not None or full in self.dotted):
                 alias = alias.with_changes(name=_attribute(self.shadows[full]))
             elif full in self.shadows and "." not in self.shadows[full]:  # `import helpers`, a top-level module
@@ -135,19 +135,11 @@ class _PlainImports(cst.CSTVisitor):
         self.found: set[str] = set()
 
     def visit_Import(self, node: cst.Import) -> None:
-        self.found.update(_dotted(alias.name) for alias in node.names if alias.asname is None)
+        self.found.update(dotted_name(alias.name) for alias in node.names if alias.asname is None)
 
 
 def _last_without_comma(names: list[cst.ImportAlias]) -> list[cst.ImportAlias]:
     return [*names[:-1], names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)] if names else names
-
-
-def _dotted(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return ""
 
 
 def _attribute(dotted: str) -> cst.Attribute | cst.Name:

@@ -7,12 +7,21 @@ from pathlib import Path
 
 import libcst as cst
 
-__all__ = ["binding_statements", "module_file", "module_name_for", "symbol_source"]
+__all__ = ["binding_statements", "dotted_name", "module_file", "module_name_for", "symbol_source"]
 
 _COMPOUND = (cst.If, cst.Try, cst.TryStar, cst.With, cst.For, cst.While)
 
 
 SOURCE_ROOTS = ("", "src/")  # flat layout, or the `src/` layout
+
+
+def dotted_name(node: cst.BaseExpression) -> str:
+    """`a.b.c` for a chain of names and attributes; "" for the part of anything else."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{dotted_name(node.value)}.{node.attr.value}"
+    return ""
 
 
 def module_file(root: Path, module: str) -> str | None:
