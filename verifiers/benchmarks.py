@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sys
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Final
 
 from verifiers.base import Evidence, GateContext, GateResult, Outcome, SkipReason
 from verifiers.changes import changed_modules
@@ -23,6 +24,8 @@ from verifiers.toolrun import tool_home
 from verifiers.tree import copy_tree, hash_tree
 
 __all__ = ["BenchmarkGate"]
+
+_PLUGIN: Final = "_crucible_bench_plugin"  # verifiers/_bench_plugin.py, as copied into the run
 
 
 class BenchmarkGate:
@@ -93,12 +96,13 @@ def _interleaved(ctx: GateContext, selected: list[str]) -> tuple[Samples, Sample
 
 def _run_once(ctx: GateContext, tree: Path, selected: list[str], label: str) -> tuple[SandboxResult, Samples | None]:
     workdir = copy_tree(tree, ctx.scratch / f"bench-{label}")
+    shutil.copyfile(Path(__file__).with_name("_bench_plugin.py"), workdir / f"{_PLUGIN}.py")
     report = workdir / ".crucible-benchmark.json"
     b = ctx.budgets
     limits = SandboxLimits(b.test_seconds, b.test_cpu_seconds, b.memory_bytes, b.file_bytes, b.processes)
     argv = [
         sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "pytest_benchmark.plugin",
-        "--benchmark-only", f"--benchmark-json={report}", "--benchmark-max-time=0.15", "--benchmark-min-rounds=5",
+        "-p", _PLUGIN, "--benchmark-only", f"--benchmark-json={report}", "--benchmark-max-time=0.15", "--benchmark-min-rounds=5",
         "--benchmark-warmup=on", "--benchmark-warmup-iterations=1", "--benchmark-disable-gc",
         "--rootdir", str(workdir), *selected,
     ]
