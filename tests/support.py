@@ -5,12 +5,15 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.cli import main
+from verifiers.tree import copy_tree
 
-__all__ = ["Run", "crucible", "snapshot"]
+__all__ = ["Run", "crucible", "pytest_on_copy", "snapshot"]
 
 
 @dataclass(frozen=True)
@@ -41,3 +44,14 @@ def snapshot(root: Path) -> dict[str, str]:
                 digest = hashlib.sha256(path.read_bytes()).hexdigest()
                 entries[key] = f"file:{path.stat().st_mode:o}:{digest}"
     return entries
+
+
+def pytest_on_copy(project: Path, root: Path, test_source: str, edits: dict[str, str | None]) -> int:
+    """pytest's exit code for `test_source` run on a copy of `project` (at `root`) with `edits`."""
+    copy_tree(project, root)
+    for path, text in edits.items():
+        assert text is not None
+        (root / path).write_text(text)
+    (root / "test_counterexample.py").write_text(test_source)
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_counterexample.py"],
+                          cwd=root, capture_output=True, check=False).returncode

@@ -188,13 +188,90 @@ def observed(fn: Callable[..., Any], module: Any, names: list[str], signature: i
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if guard is not None and not guard(args, kwargs):
             raise IgnoreAttempt("precondition")  # type: ignore[no-untyped-call]
-        result = fn(*args, **kwargs)
+        result = drain(fn(*args, **kwargs))
         return (result, {name: getattr(module, name) for name in names}) if names else result
 
     if signature is not None:
         wrapper.__signature__ = signature  # type: ignore[attr-defined]
         wrapper.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
     return wrapper
+
+
+DRAIN_LIMIT = 1000
+
+
+@dataclasses.dataclass(frozen=True)
+class Drained:
+    """What a one-shot iterator returned by the function (a generator, a map, an iter() of a
+    list) yields, up to DRAIN_LIMIT items: callers see its items, never the iterator object, so
+    that is what is compared (CrossHair would call any two generators equal, unrun)."""
+
+    items: tuple[Any, ...]
+    more: bool  # it had more than DRAIN_LIMIT items
+
+    def __repr__(self) -> str:
+        # The generated counterexample test compares `list(result)` against the bracketed part.
+        shown = ", ".join(repr(item) for item in self.items)
+        return f"<iterator yielding [{shown}{', …' if self.more else ''}]>"
+
+
+def drain(value: Any) -> Any:
+    """`value`, or what it yields when it is a one-shot iterator (errors raised while iterating
+    propagate, as they would to the caller)."""
+    if not isinstance(value, collections.abc.Iterator):
+        return value
+    items: list[Any] = []
+    for item in value:
+        if len(items) == DRAIN_LIMIT:
+            return Drained(tuple(items), True)
+        items.append(item)
+    return Drained(tuple(items), False)
+
+
+class LineProbe:
+    """Which changed lines of the variant the compared inputs run. Equal results on inputs that
+    never reach a change vouch for nothing, so a hunk no input reaches leaves the verdict unknown.
+    Traces only calls into the variant's file, and stops tracing once every hunk has been reached."""
+
+    def __init__(self, fn: Callable[..., Any], hunks: list[list[int]]) -> None:
+        code = getattr(inspect.unwrap(getattr(fn, "__func__", fn)), "__code__", None)
+        runnable = executable_lines(code) if code is not None else set()
+        self.filename = code.co_filename if code is not None else ""
+        self.pending = [set(h) & runnable for h in hunks if set(h) & runnable]
+        self.hunks = len(self.pending)
+
+    def __enter__(self) -> LineProbe:
+        if self.pending:
+            sys.settrace(self._call)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        sys.settrace(None)
+
+    def _call(self, frame: types.FrameType, event: str, arg: object) -> Any:
+        return self._line if frame.f_code.co_filename == self.filename else None
+
+    def _line(self, frame: types.FrameType, event: str, arg: object) -> Any:
+        if event == "line" and self.pending:
+            self.pending = [h for h in self.pending if frame.f_lineno not in h]
+            if not self.pending:
+                sys.settrace(None)
+        return self._line
+
+    def unreached(self) -> str:
+        lines = sorted(min(h) for h in self.pending)
+        return ", ".join(str(line) for line in lines)
+
+
+def executable_lines(code: types.CodeType) -> set[int]:
+    """Lines with bytecode in `code` and the code nested in it (comprehensions, inner functions)."""
+    found: set[int] = set()
+    pending = [code]
+    while pending:
+        current = pending.pop()
+        found.update(line for _start, _end, line in current.co_lines() if line is not None)
+        pending.extend(c for c in current.co_consts if isinstance(c, types.CodeType))
+    return found - {code.co_firstlineno}
 
 
 def EQUIVALENCE(job: Mapping[str, Any]) -> dict[str, Any]:
@@ -213,15 +290,18 @@ def EQUIVALENCE(job: Mapping[str, Any]) -> dict[str, Any]:
     fn_v = bound_callable(owner_v, variant, job["qualname"])
     admissible = precondition(fn_v, variant, job.get("preconditions", []))
     inputs = [(a, k) for a, k in load_inputs(job) if admissible(a, k)]
-    mismatch = compare_concrete(job, fn_o, fn_v, inputs, original, variant, modules, mutables)
+    probe = LineProbe(fn_v, job.get("hunks", []))
+    mismatch = compare_concrete(job, fn_o, fn_v, inputs, original, variant, modules, mutables, probe)
     if mismatch is not None:
         return mismatch
+    signature = infer_signature(fn_o, inputs) if owner_o is None and not job.get("crosshair") else None
     # Small random inputs first: duplicates and ties come up often with a tiny alphabet, and a
     # concrete counterexample is cheaper than a symbolic one.
     domain = Domain(20261122, *literals(fn_o, fn_v))
     started = time.monotonic()
-    sampled = random_inputs(fn_o, owner_o, domain, job["budget"]["search_seconds"] / 3, admissible)
-    mismatch = compare_concrete(job, fn_o, fn_v, sampled, original, variant, modules, mutables)
+    hints = {p.name: p.annotation for p in signature.parameters.values()} if signature is not None else {}
+    sampled = random_inputs(fn_o, owner_o, domain, job["budget"]["search_seconds"] / 3, admissible, hints=hints)
+    mismatch = compare_concrete(job, fn_o, fn_v, sampled, original, variant, modules, mutables, probe)
     if mismatch is not None:
         if mismatch["outcome"] == "fail":
             mismatch["summary"] = "different behaviour on a random input"
@@ -232,20 +312,29 @@ def EQUIVALENCE(job: Mapping[str, Any]) -> dict[str, Any]:
                                                                      job["budget"]["search_seconds"] / 2)}}
     if job.get("crosshair"):
         return compare_symbolic(job, owner_o, owner_v, original, variant, modules, mutables)
-    signature = infer_signature(fn_o, inputs) if owner_o is None else None
     if signature is not None:
         symbolic = compare_symbolic(job, owner_o, owner_v, original, variant, modules, mutables, signature)
-        if symbolic["outcome"] == "fail":
-            return symbolic
-        if symbolic["outcome"] == "pass":
-            symbolic["strength"] = "bounded"
-            symbolic["summary"] = (f"agreed on {len(inputs)} recorded input(s); {symbolic['summary']} over types "
-                                   f"inferred from them ({signature})")
-            return symbolic
+        if symbolic["outcome"] != "pass":
+            return symbolic if symbolic["outcome"] == "fail" else unreached(probe, symbolic)
+        symbolic["strength"] = "bounded"
+        symbolic["summary"] = (f"agreed on {len(inputs)} recorded and {len(sampled)} random input(s); "
+                               f"{symbolic['summary']} over types inferred from them ({signature})")
+        return unreached(probe, symbolic)
     if inputs:
-        return {"outcome": "pass", "strength": "sampled", "paths": len(inputs),
-                "summary": f"agreed on {len(inputs)} recorded input(s) (CrossHair cannot build inputs: no annotations)"}
+        return unreached(probe, {"outcome": "pass", "strength": "sampled", "paths": len(inputs),
+                                 "summary": f"agreed on {len(inputs)} recorded input(s) (CrossHair cannot build inputs: no annotations)"})
     return {"outcome": "unknown", "summary": "CrossHair cannot build inputs (no annotations) and no recorded input reached it"}
+
+
+def unreached(probe: LineProbe, verdict: dict[str, Any]) -> dict[str, Any]:
+    """`verdict`, unless some changed line ran on none of the compared inputs: then unknown."""
+    if probe.pending:
+        return {"outcome": "unknown", "paths": verdict.get("paths", 0),
+                "summary": f"no compared input runs the changed line(s) {probe.unreached()} of the variant "
+                           f"({len(probe.pending)} of {probe.hunks} change(s) unexercised): nothing vouches for them"}
+    if probe.hunks and verdict["outcome"] == "pass":
+        verdict = {**verdict, "summary": f"{verdict['summary']}; every changed line ran"}
+    return verdict
 
 
 class _NoStrategy(Exception):
@@ -285,14 +374,16 @@ class Domain:
 
 
 def random_inputs(fn: Callable[..., Any], owner: Any, domain: Domain, seconds: float,
-                  admissible: Callable[[tuple[Any, ...], dict[str, Any]], bool], count: int = 4000) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
-    """Up to `count` argument tuples drawn from the annotations that satisfy the preconditions;
-    none when a parameter's type is not one the generator knows."""
+                  admissible: Callable[[tuple[Any, ...], dict[str, Any]], bool], count: int = 4000,
+                  hints: Mapping[str, Any] | None = None) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """Up to `count` argument tuples drawn from the annotations (or `hints`, types inferred from
+    recorded inputs) that satisfy the preconditions; none when a parameter's type is not one
+    the generator knows."""
     import time
     import typing
 
     try:
-        hints = typing.get_type_hints(fn)
+        hints = {**(hints or {}), **typing.get_type_hints(fn)}
         parameters = [p for p in inspect.signature(fn).parameters.values()
                       if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
         if owner is not None and parameters and parameters[0].name in ("self", "cls"):
@@ -458,25 +549,27 @@ def lookup(module: Any, dotted: str) -> Any:
     return value
 
 
-def safe_repr(value: object) -> str:
+def safe_repr(value: object, limit: int = 400) -> str:
     if value is _ABSENT:
         return "<not defined>"
     try:
         text = repr(value)
     except Exception as exc:
         text = f"<repr failed: {exc!r}>"
-    return text if len(text) <= 400 else text[:400] + "…"
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def compare_concrete(job: Mapping[str, Any], fn_o: Callable[..., Any], fn_v: Callable[..., Any],
                      inputs: list[tuple[tuple[Any, ...], dict[str, Any]]], original: Any, variant: Any,
-                     modules: tuple[str, str], mutables: list[str]) -> dict[str, Any] | None:
-    """The first input on which the two versions disagree, as a failure; None when all agree."""
+                     modules: tuple[str, str], mutables: list[str], probe: LineProbe) -> dict[str, Any] | None:
+    """The first input on which the two versions disagree, as a failure; None when all agree.
+    `probe` watches which changed lines the variant's calls run."""
     for args, kwargs in inputs:
         left = run_once(fn_o, original, mutables, args, kwargs)
         if left.get("slow"):
             continue  # the original itself is slow here: this input decides nothing
-        right = run_once(fn_v, variant, mutables, args, kwargs)
+        with probe:
+            right = run_once(fn_v, variant, mutables, args, kwargs)
         if right.get("slow"):
             call = ", ".join([*(safe_repr(a) for a in args), *(f"{k}={safe_repr(v)}" for k, v in kwargs.items())])
             return {"outcome": "unknown", "summary": f"the variant runs past {CALL_SECONDS}s on an input the original "
@@ -508,9 +601,11 @@ def run_once(fn: Callable[..., Any], module: Any, mutables: list[str], args: tup
     args, kwargs = copy.deepcopy((args, kwargs))
     previous = signal.signal(signal.SIGALRM, _alarm)
     signal.setitimer(signal.ITIMER_REAL, CALL_SECONDS)
+    result: object = None
     try:
-        result: object = fn(*args, **kwargs)
+        result = fn(*args, **kwargs)
         error: BaseException | None = None
+        result = drain(result)
     except _TooSlow:
         return {"slow": True}
     except Exception as exc:
@@ -534,8 +629,9 @@ def counterexample(job: Mapping[str, Any], args: tuple[Any, ...], kwargs: dict[s
                    left: dict[str, Any], right: dict[str, Any]) -> dict[str, Any]:
     call = ", ".join([*(safe_repr(a) for a in args), *(f"{k}={safe_repr(v)}" for k, v in kwargs.items())])
     error = left["error"]
+    # The original's return value in full: the generated test compares against it exactly.
     return {"input": call, "original": describe(left), "variant": describe(right),
-            "original_return": safe_repr(left["result"]), "original_error": None if error is None else repr(error)}
+            "original_return": safe_repr(left["result"], 100_000), "original_error": None if error is None else repr(error)}
 
 
 def describe(outcome: Mapping[str, Any]) -> str:
@@ -585,11 +681,17 @@ def compare_symbolic(job: Mapping[str, Any], owner_o: Any, owner_v: Any, origina
     conditions = job.get("preconditions", [])
     for owner, module, name in ((owner_o, original, job["shadow"]), (owner_v, variant, job["module"])):
         info = function_info(owner, name, job["qualname"])
-        if owner is None and (mutables or signature is not None or conditions):
-            fn, _sig = info.callable()
-            guard = precondition(fn, variant, conditions)
-            info = FunctionInfo.from_fn(observed(fn, module, mutables, signature, guard))
-        infos.append(info)
+        # Always through `observed`: results that are iterators are drained (CrossHair would call
+        # any two generators equal without running them), mutated module state is compared,
+        # preconditions are kept. A method keeps the signature CrossHair resolved (`self: Owner`).
+        resolved = info.get_callable()
+        if resolved is None:  # no signature CrossHair can use: diff_behavior says so below
+            infos.append(info)
+            continue
+        fn, presented = resolved
+        guard = precondition(fn, variant, conditions)
+        presented = signature if owner is None and signature is not None else presented
+        infos.append(FunctionInfo.from_fn(observed(fn, module, mutables, presented, guard)))
     budget = job["budget"]
     options = DEFAULT_OPTIONS.overlay(AnalysisOptionSet(
         per_condition_timeout=budget["search_seconds"], per_path_timeout=budget["per_path_seconds"],

@@ -5,6 +5,7 @@ those names or call a changed function."""
 from __future__ import annotations
 
 import ast
+import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 from verifiers.base import ChangeKind, Variant
 from verifiers.symbols import module_name_for
 
-__all__ = ["ModuleChange", "changed_modules", "function_index"]
+__all__ = ["ModuleChange", "changed_hunks", "changed_modules", "function_index"]
 
 
 @dataclass(frozen=True)
@@ -165,3 +166,39 @@ def _names_used(node: ast.AST) -> set[str]:
     """Names and attribute names the code loads: called (`f()`, `self.f()`) or passed (`map(f, xs)`)."""
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)} | {
         n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)}
+
+
+def changed_hunks(before_source: str, after_source: str, before: ast.FunctionDef | ast.AsyncFunctionDef,
+                  after: ast.FunctionDef | ast.AsyncFunctionDef) -> list[list[int]]:
+    """The variant's lines (1-based, in its file) of each run of lines that differ inside one
+    function. A change to the header (decorators, signature, defaults) is only exercised once
+    the body runs, so it counts as the first body statement; a deletion counts as the line that
+    now stands where the deleted lines were."""
+    old_lines, new_lines = _span(before_source, before), _span(after_source, after)
+    first, header_end, body_first = _first_line(after), after.body[0].lineno - 1, _first_body_line(after)
+    hunks = []
+    matcher = difflib.SequenceMatcher(None, [line.rstrip() for line in old_lines], [line.rstrip() for line in new_lines],
+                                      autojunk=False)
+    for tag, _i1, _i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        lines = list(range(first + j1, first + j2)) if j2 > j1 else [first + min(j1, len(new_lines) - 1)]
+        lines = sorted({body_first if line <= header_end else line for line in lines})
+        hunks.append(lines)
+    return hunks
+
+
+def _span(source: str, node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    lines = source.splitlines()
+    return lines[_first_line(node) - 1: (node.end_lineno or node.lineno)]
+
+
+def _first_line(node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    return min([node.lineno, *(d.lineno for d in node.decorator_list)])
+
+
+def _first_body_line(node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    """The first statement that runs: a docstring is skipped when anything follows it."""
+    body = node.body
+    docstring = isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str)
+    return body[1].lineno if docstring and len(body) > 1 else body[0].lineno

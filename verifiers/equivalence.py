@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from verifiers.base import Evidence, GateContext, GateResult, Outcome, Strength
-from verifiers.changes import ModuleChange, changed_modules, function_index
+from verifiers.changes import ModuleChange, changed_hunks, changed_modules, function_index
 from verifiers.counterexamples import equivalence_test
 from verifiers.formal import Counterexample, FunctionVerdict, Job, combine, install_worker, parallel, run_worker, verdict_cache
 from verifiers.recording import RECORDINGS, record_inputs
@@ -172,8 +172,12 @@ def _function_check(ctx: GateContext, tree: Path, change: ModuleChange, qualname
         if proof is not None and proof.counterexample is not None:
             seeds.append(list(proof.counterexample))
     replay = _needs_replay(ctx, change, qualname)
+    hunks = []
+    if original_fn is not None and variant_fn is not None and qualname in change.changed:
+        hunks = changed_hunks((ctx.variant.original_root / change.path).read_text(encoding="utf-8"),
+                              (ctx.variant.root / change.path).read_text(encoding="utf-8"), original_fn, variant_fn)
     job = {"mode": "equivalence", "module": change.module, "shadow": shadow_name(change.module, change.path), "qualname": qualname,
-           "shared_classes": shared[change.module], "budget": _budget(ctx), "seeds": seeds,
+           "shared_classes": shared[change.module], "budget": _budget(ctx), "seeds": seeds, "hunks": hunks,
            "crosshair": not replay, "recordings": recordings if replay else None, "preconditions": preconditions}
     verdict = _function_verdict(change.module, qualname, run_worker(ctx, tree, job, f"eq-{change.module}-{qualname}"))
     cache.store(verdict)

@@ -135,8 +135,19 @@ def run_worker(ctx: GateContext, tree: Path, job: dict[str, Any], label: str) ->
     return {"outcome": "unknown", "summary": f"the analysis ended without a result ({killed})", "detail": tool.excerpt()}
 
 
+def _verifiers_digest() -> str:
+    """The gates' own code: a cached verdict is only as good as the logic that reached it."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\x00" + path.read_bytes())
+    return digest.hexdigest()
+
+
+_LOGIC: Final = _verifiers_digest()
+
+
 def verdict_cache(key_parts: Sequence[str]) -> _Cache:
-    digest = hashlib.sha256("\x00".join([__version__, *key_parts]).encode()).hexdigest()
+    digest = hashlib.sha256("\x00".join([__version__, _LOGIC, *key_parts]).encode()).hexdigest()
     return _Cache(tool_home().parent / "verdicts" / digest[:2] / f"{digest}.json")
 
 

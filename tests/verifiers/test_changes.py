@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import VariantFactory
-from verifiers.changes import ModuleChange, changed_modules, function_index
+from verifiers.changes import ModuleChange, changed_hunks, changed_modules, function_index
 
 EXTRA = "agent/extra.py"
 EXTRA_SOURCE = textwrap.dedent('''
@@ -224,3 +224,37 @@ def test_function_index() -> None:
             def conditional(): pass
     '''))
     assert list(function_index(tree)) == ["top", "fetch", "Outer.method", "Outer.Inner.deep", "wrapper"]
+
+
+# -- which lines of a changed function changed ----------------------------------------------
+
+HUNK_BASE = textwrap.dedent('''
+    import functools
+
+
+    @functools.cache
+    def pick(items, key=None):
+        """The first item, or the one with the smallest key."""
+        if key is None:
+            return items[0]
+        return min(items, key=key)
+''').lstrip()
+
+HUNKS = [
+    # (label, variant source, expected hunks: variant line numbers)
+    ("a body line replaced", HUNK_BASE.replace("min(items", "max(items"), [[9]]),
+    ("a default changed: counts as the first statement after the docstring",
+     HUNK_BASE.replace("key=None", "key=len"), [[7]]),
+    ("a decorator removed: the same",
+     HUNK_BASE.replace("@functools.cache\n", ""), [[6]]),
+    ("a line deleted: the line now standing there", HUNK_BASE.replace("    if key is None:\n        return items[0]\n", ""), [[7]]),
+    ("a line added at the end", HUNK_BASE + "    return None\n", [[10]]),
+    ("two separate changes", HUNK_BASE.replace("if key is None", "if not key").replace("min(items", "max(items"), [[7], [9]]),
+]
+
+
+@pytest.mark.parametrize(("label", "after", "expected"), HUNKS, ids=[h[0] for h in HUNKS])
+def test_changed_hunks(label: str, after: str, expected: list[list[int]]) -> None:
+    before_fn = function_index(ast.parse(HUNK_BASE))["pick"]
+    after_fn = function_index(ast.parse(after))["pick"]
+    assert changed_hunks(HUNK_BASE, after, before_fn, after_fn) == expected

@@ -6,18 +6,16 @@ on every variant here, so only the formal gates stand between it and admission.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import FIXTURES, VariantFactory
+from tests.support import pytest_on_copy
 from verifiers.base import Budgets, Outcome, SkipReason, Strength
 from verifiers.benchmarks import BenchmarkGate
 from verifiers.contracts import ContractsGate
 from verifiers.equivalence import EquivalenceGate
-from verifiers.tree import copy_tree
 
 CORE = "calc/core.py"
 SOURCE = (FIXTURES / "formal" / CORE).read_text()
@@ -75,18 +73,8 @@ def test_equivalence_counterexample_is_a_test_that_fails_on_the_variant_only(mak
     result = EquivalenceGate().check(make_context(FIXTURES / "formal", edits, budgets=FAST))
     reproduction = next(e.reproduction for e in result.evidence if e.reproduction)
     assert reproduction is not None
-    assert _pytest_on(tmp_path / "original", reproduction, {}) == 0
-    assert _pytest_on(tmp_path / "variant", reproduction, edits) == 1
-
-
-def _pytest_on(root: Path, test_source: str, edits: dict[str, str | None]) -> int:
-    copy_tree(FIXTURES / "formal", root)
-    for path, text in edits.items():
-        assert text is not None
-        (root / path).write_text(text)
-    (root / "test_counterexample.py").write_text(test_source)
-    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_counterexample.py"],
-                          cwd=root, capture_output=True, check=False).returncode
+    assert pytest_on_copy(FIXTURES / "formal", tmp_path / "original", reproduction, {}) == 0
+    assert pytest_on_copy(FIXTURES / "formal", tmp_path / "variant", reproduction, edits) == 1
 
 
 CONTRACTS = [
@@ -113,8 +101,8 @@ def test_contract_counterexample_test_fails_on_the_variant(make_context: Variant
     result = ContractsGate().check(make_context(FIXTURES / "formal", edits, budgets=FAST))
     reproduction = next(e.reproduction for e in result.evidence if e.reproduction)
     assert reproduction is not None
-    assert _pytest_on(tmp_path / "original", reproduction, {}) == 0
-    assert _pytest_on(tmp_path / "variant", reproduction, edits) == 1
+    assert pytest_on_copy(FIXTURES / "formal", tmp_path / "original", reproduction, {}) == 0
+    assert pytest_on_copy(FIXTURES / "formal", tmp_path / "variant", reproduction, edits) == 1
 
 
 def test_a_hang_is_unknown_and_costs_at_most_the_wall_limit(make_context: VariantFactory) -> None:
