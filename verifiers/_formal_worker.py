@@ -290,7 +290,9 @@ def EQUIVALENCE(job: Mapping[str, Any]) -> dict[str, Any]:
     fn_v = bound_callable(owner_v, variant, job["qualname"])
     admissible = precondition(fn_v, variant, job.get("preconditions", []))
     inputs = [(a, k) for a, k in load_inputs(job) if admissible(a, k)]
-    probe = LineProbe(fn_v, job.get("hunks", []))
+    # Annotated code is searched by CrossHair over its declared types; only where inputs come from
+    # recordings (and types inferred from them) must the compared inputs be seen to run the change.
+    probe = LineProbe(fn_v, [] if job.get("crosshair") else job.get("hunks", []))
     mismatch = compare_concrete(job, fn_o, fn_v, inputs, original, variant, modules, mutables, probe)
     if mismatch is not None:
         return mismatch
