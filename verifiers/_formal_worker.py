@@ -419,7 +419,11 @@ def draw(kind: Any, domain: Domain, depth: int) -> Any:
     if kind is float:
         return rng.choice([*domain.floats, round(rng.uniform(-10, 10), 2)])
     if kind is str:
-        return rng.choice([*domain.strings, "".join(rng.choice("ab ") for _ in range(rng.randint(0, 4)))])
+        roll = rng.random()
+        if roll < 0.7:
+            return rng.choice([*domain.strings, "".join(rng.choice("ab ") for _ in range(rng.randint(0, 4)))])
+        # Words the code looks for, inside other text: `"a_idb"` tells `_id$` from `_id`.
+        return "".join(rng.choice([*domain.strings, " ", "_", "a", "B"]) for _ in range(rng.randint(2, 3)))
     if kind is bytes:
         return bytes(rng.choice(b"ab ") for _ in range(rng.randint(0, 4)))
     if kind is type(None) or kind is None:

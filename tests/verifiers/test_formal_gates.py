@@ -47,6 +47,7 @@ EQUIVALENCE = [
                                              '    """The index of `target`, or -1."""\n    if target == 7919 and len(items) == 2:\n        while True:\n            pass\n'),
      Outcome.UNKNOWN, None),
     ("public module state changed", variant("LIMIT = 100", "LIMIT = 99"), Outcome.FAIL, None),
+    ("suffix anchor dropped: found on a word inside other text", variant('r"_id$"', 'r"_id"'), Outcome.FAIL, None),
     ("O(n^2) dedupe to dict.fromkeys", variant(UNIQUE_LOOP, "    return list(dict.fromkeys(items))"), Outcome.PASS, Strength.BOUNDED),
     ("window sums to running sums", variant(WINDOW, RUNNING), Outcome.PASS, Strength.BOUNDED),
     ("integer rewrite proved by Z3", variant("    if x < 0:\n        return 0\n    if x > LIMIT:\n        return LIMIT\n    return x",
