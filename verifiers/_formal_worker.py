@@ -364,15 +364,24 @@ def literals(*functions: Callable[..., Any]) -> tuple[list[str], list[int | floa
 
 
 class Domain:
-    """Small value domains (equal values and ties come up often), seeded by the code's literals."""
+    """Small value domains (equal values and ties come up often), seeded by the code's literals.
+
+    Half the inputs are drawn `tiny`: numbers from {0, 1} and the code's own, strings from the
+    code's own words, collections of at most three. Boundary bugs need coincidences across one
+    input — a dict key equal to the rule's column, a value equal to the rule's bound, the kind
+    equal to "range" — and a tiny domain makes them common."""
 
     def __init__(self, seed: int, strings: list[str], numbers: list[int | float]) -> None:
         import random
 
         self.rng = random.Random(seed)
+        self.tiny = False
         self.strings = ["", "a", "b", "a b", "A", *strings[:12]]
         self.ints = [0, 1, -1, 2, 3, 10, *(n for n in numbers if isinstance(n, int))][:16]
         self.floats = [0.0, 1.0, -1.5, 0.5, -0.0, *(float(n) for n in numbers)][:16]
+        self.tiny_strings = [*strings[:12], "a"] if strings else ["", "a", "b"]
+        self.tiny_ints = [0, 1, *(n for n in numbers if isinstance(n, int) and n not in (0, 1))][:8]
+        self.tiny_floats = [0.0, 1.0, *(float(n) for n in numbers if n not in (0, 1))][:8]
 
 
 def random_inputs(fn: Callable[..., Any], owner: Any, domain: Domain, seconds: float,
@@ -397,6 +406,7 @@ def random_inputs(fn: Callable[..., Any], owner: Any, domain: Domain, seconds: f
         deadline = time.monotonic() + seconds
         drawn: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
         while len(drawn) < count and time.monotonic() < deadline:
+            domain.tiny = len(drawn) % 2 == 1
             args = tuple(draw(hints[p.name], domain, 0) for p in parameters)
             if admissible(args, {}):
                 drawn.append((args, {}))
@@ -414,6 +424,9 @@ def draw(kind: Any, domain: Domain, depth: int) -> Any:
     origin, args = typing.get_origin(kind), typing.get_args(kind)
     if kind is bool:
         return rng.random() < 0.5
+    if domain.tiny and kind in (int, float, str):
+        pool: list[Any] = domain.tiny_ints if kind is int else domain.tiny_floats if kind is float else domain.tiny_strings
+        return rng.choice(pool)
     if kind is int:
         return rng.choice([*domain.ints, rng.randint(-20, 20)])
     if kind is float:
@@ -435,7 +448,7 @@ def draw(kind: Any, domain: Domain, depth: int) -> Any:
         return kind(**{f.name: draw(hints[f.name], domain, depth + 1) for f in dataclasses.fields(kind) if f.init})
     if depth > 3:
         raise _NoStrategy(kind)
-    size = rng.randint(0, 5)
+    size = rng.randint(0, 3 if domain.tiny else 5)
     if origin in (list, collections.abc.Sequence, collections.abc.Iterable, collections.abc.MutableSequence) and args:
         return [draw(args[0], domain, depth + 1) for _ in range(size)]
     if origin in (set, frozenset, collections.abc.Set) and args:
