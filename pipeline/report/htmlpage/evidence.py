@@ -3,7 +3,6 @@ counterexamples with both behaviours, the generated pytest test, benchmark chart
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -14,6 +13,7 @@ from pipeline.report.diffview import DiffLine, locate
 from pipeline.report.htmlpage.charts import benchmark_chart, benchmark_points
 from pipeline.report.htmlpage.highlight import highlight_python
 from pipeline.report.records import CandidateRecord
+from pipeline.report.reproductions import reproduction_path
 from verifiers.admit import accepts
 from verifiers.base import Evidence, GateResult
 
@@ -51,12 +51,6 @@ def counterexample_fields(excerpt: str) -> list[tuple[str, str]]:
     return fields if "input" in names and len(names) > 1 else []
 
 
-def _reproduction_path(record: CandidateRecord, result: GateResult, item: Evidence, index: int) -> str:
-    """Where `write_reproductions` puts the gate's `index`-th test (same naming), relative to the report."""
-    name = re.sub(r"\W+", "_", item.rule or "case").strip("_").lower()
-    return f"counterexamples/{record.id}/test_{result.gate}_{name}_{index}.py"
-
-
 def _code_block(source: str) -> str:
     rows = "\n".join(highlight_python(line) for line in source.splitlines())
     return f'<pre class="code"><code>{rows}</code></pre>'
@@ -64,7 +58,7 @@ def _code_block(source: str) -> str:
 
 def _reproduction(view: CandidateView, result: GateResult, item: Evidence, index: int) -> str:
     assert item.reproduction is not None
-    relative = _reproduction_path(view.record, result, item, index)
+    relative = reproduction_path(view.record.id, result.gate, item.rule, index)
     intro = "Counterexample as a pytest test: passes on the original, fails on the variant."
     if view.report_dir is not None and (view.report_dir / relative).is_file():
         command = f"python -m pytest {view.report_dir / relative}"
