@@ -62,7 +62,7 @@ class Release:
     admitted: bool
     gate_outcomes: tuple[tuple[str, str, str], ...]  # (gate, outcome, skip reason)
     diff: str
-    base: tuple[tuple[str, str], ...]  # every source file at gate time -> sha256 of its text
+    base: tuple[tuple[str, str], ...]  # every source file when the release was built -> sha256 of its text
     files: tuple[tuple[str, str], ...]  # changed module path -> its new source
     speedup: float | None
     benchmarks: tuple[BenchmarkEvidence, ...]

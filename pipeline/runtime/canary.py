@@ -84,6 +84,7 @@ class Canary:
         self.started = time.monotonic()  # a few microseconds before the switch
         self.calls = self.errors = self.shadow_calls = self.shadow_errors = self.mismatches = 0
         self._pairs: list[tuple[float, float]] = []
+        self._pairs_judged = 0  # latency is re-judged only when a new pair has come in
         self._first_mismatch: tuple[tuple[str, Scalar], ...] = ()
         self.verdict: CanaryVerdict | None = None
 
@@ -172,10 +173,14 @@ class Canary:
         if self.calls >= p.min_rate_calls and rise > p.max_error_rise:
             return self._decide(CanaryVerdict(False, f"error rate rose by {rise:.1%} over version "
                                               f"{self.previous.number}", self._counts()))
-        latency = self._latency()
-        if latency is not None:
-            return self._decide(latency)
-        if self.calls >= p.min_calls and time.monotonic() - self.started >= p.min_seconds:
+        if len(self._pairs) != self._pairs_judged:
+            self._pairs_judged = len(self._pairs)
+            latency = self._latency()
+            if latency is not None:
+                return self._decide(latency)
+        # With shadow calls on, a pass needs latency to have been judged, not just calls counted.
+        enough_pairs = p.share == 0 or len(self._pairs) >= p.min_latency_pairs
+        if self.calls >= p.min_calls and enough_pairs and time.monotonic() - self.started >= p.min_seconds:
             return self._decide(CanaryVerdict(True, f"{self.calls} call(s) without mismatch, error rise or "
                                               "latency regression", self._counts() + self._latency_evidence()))
         return None

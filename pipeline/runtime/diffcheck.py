@@ -1,5 +1,5 @@
 """A strict, minimal unified-diff applier (stdlib only), so the runtime can check that the sources a
-bundle ships are exactly the gated diff applied to the sources it was gated against.
+bundle ships are exactly the gated diff applied to the sources it was released against.
 
 Not a general patch tool: no fuzz, no offsets, no renames, no quoted paths. Anything it does not
 understand is a reason to refuse the release, never a guess."""

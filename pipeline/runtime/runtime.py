@@ -118,7 +118,7 @@ class Runtime:
         live = self._board.live
         base = find_base(release, [live, *sorted(self._versions.values(), key=lambda v: -v.number)])
         if base is None:
-            return self._refuse(release, "gated against module sources this process has never run")
+            return self._refuse(release, "released against module sources this process has never run")
         sources = compose_sources(release, base)
         if isinstance(sources, str):
             return self._refuse(release, sources)
@@ -267,7 +267,8 @@ class Runtime:
 
     def _prune(self) -> None:
         keep = {0, self.live, *(c.previous.number for c in [self._canary] if c is not None)}
-        keep |= set(sorted(self._versions)[-self.config.keep_versions:])
+        newest = sorted(self._versions)
+        keep |= set(newest[max(0, len(newest) - self.config.keep_versions):])  # [-0:] would keep them all
         for number in [n for n in self._versions if n not in keep]:
             self._versions.pop(number).discard()
 

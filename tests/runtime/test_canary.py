@@ -103,10 +103,13 @@ def test_a_quiet_canary_passes(lab: Lab) -> None:
     same = CALC.replace("return x * 10", "return 10 * x")
     assert runtime.submit(release_for(agent, {"calc": same}), origin="test").accepted
     assert [price(x) for x in range(25)] == [10 * x for x in range(25)]
+    # Enough calls, but only 12 shadow pairs: latency is not judged yet, so no pass.
+    assert not events(runtime, "canary-passed") and runtime.status().canary is not None
+    assert [price(x) for x in range(25, 45)] == [10 * x for x in range(25, 45)]
     passed = events(runtime, "canary-passed")
     assert len(passed) == 1 and runtime.live == 1 and runtime.status().canary is None
     evidence = cast(dict[str, object], passed[0]["evidence"])
-    assert (evidence["calls"], evidence["shadow_calls"], evidence["mismatches"]) == (20, 10, 0)
+    assert (evidence["calls"], evidence["shadow_calls"], evidence["mismatches"], evidence["latency_pairs"]) == (40, 20, 0, 20)
     again = runtime.submit(release_for(agent, {"calc": CALC.replace("x * 10", "x * 10 + 0")}), origin="test")
     assert again.accepted  # no longer in a canary: the next release is taken
 

@@ -36,7 +36,7 @@ import pipeline.runtime as rt
 root, module, bundle, releases = sys.argv[1:5]
 sys.path.insert(0, root)
 runtime = rt.Runtime.start(rt.RuntimeConfig(root=Path(root), modules=(module,), entry_points=(module + ":f",),
-                                            canary=rt.CanaryPolicy(share=1.0, min_calls=3, min_seconds=0.0)))
+                                            canary=rt.CanaryPolicy(share=1.0, min_calls=3, min_seconds=0.0, min_latency_pairs=3)))
 rt.watch(runtime, Path(releases))
 outcome = runtime.submit(Path(bundle).read_bytes(), origin="test")
 f = importlib.import_module(module).f
