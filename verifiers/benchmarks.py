@@ -40,6 +40,8 @@ class BenchmarkGate:
                               skip_reason=SkipReason.NOT_CONFIGURED)
         try:
             selected = _covering(ctx, files)
+            if isinstance(selected, GateResult):
+                return selected
             if not selected:
                 return GateResult(self.NAME, Outcome.PASS, "no benchmark reaches the changed code: nothing to measure, "
                                   "no speed-up recorded")
@@ -51,8 +53,9 @@ class BenchmarkGate:
         return _judge(self.NAME, *runs)
 
 
-def _covering(ctx: GateContext, files: list[str]) -> list[str]:
-    """Benchmark node ids that reach a changed function (from a recorded run of the original)."""
+def _covering(ctx: GateContext, files: list[str]) -> list[str] | GateResult:
+    """Benchmark node ids that reach a changed function (from a recorded run of the original);
+    an error when that run did not complete: "nothing reaches it" must be seen, not assumed."""
     targets = [(c.module, q) for c in changed_modules(ctx.variant) for q in c.to_check]
     if not targets:
         return []
@@ -60,7 +63,11 @@ def _covering(ctx: GateContext, files: list[str]) -> list[str]:
     try:
         coverage: dict[str, list[str]] = json.loads(cache.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        coverage = {node: list(reached) for node, reached in record_inputs(ctx, targets, tests=False).coverage.items()}
+        recording = record_inputs(ctx, targets, tests=False)
+        if recording.failure is not None:
+            return GateResult(BenchmarkGate.NAME, Outcome.ERROR, "cannot tell which benchmarks reach the change: "
+                              f"the recorded run of the original's benchmarks failed ({recording.failure})")
+        coverage = {node: list(reached) for node, reached in recording.coverage.items()}
         write_text_atomic(cache, json.dumps(coverage))
     return sorted(node for node, reached in coverage.items() if reached and node.split("::")[0] in files)
 

@@ -28,6 +28,7 @@ class Recording:
 
     coverage: dict[str, tuple[str, ...]]
     inputs_file: Path | None
+    failure: str | None = None  # why the recorded run did not complete (then coverage is partial)
 
 
 def benchmark_files(root: Path, benchmarks: str | None) -> list[str]:
@@ -55,15 +56,18 @@ def record_inputs(ctx: GateContext, targets: Sequence[tuple[str, str]], destinat
         "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
         "CRUCIBLE_RECORD": json.dumps([f"{m}:{q}" for m, q in targets]), "CRUCIBLE_RECORD_OUT": str(out),
     }
-    run_sandboxed(argv, workdir=workdir, limits=limits, isolation=ctx.isolation, env=env)
+    run = run_sandboxed(argv, workdir=workdir, limits=limits, isolation=ctx.isolation, env=env)
     coverage: dict[str, tuple[str, ...]] = {}
     coverage_file = out.with_name(out.name + ".json")
+    failure = "timed out" if run.tool.timed_out else None if run.tool.returncode == 0 else f"exit {run.tool.returncode}"
     if coverage_file.is_file() and not coverage_file.is_symlink():
         raw = json.loads(coverage_file.read_text(encoding="utf-8"))
         coverage = {str(k): tuple(str(t) for t in v) for k, v in raw.items()} if isinstance(raw, dict) else {}
+    elif failure is None:
+        failure = "the recorder wrote nothing"
     inputs_file = None
     if destination is not None and out.is_file() and not out.is_symlink():
         shutil.copyfile(out, destination)
         inputs_file = destination
     shutil.rmtree(workdir, ignore_errors=True)
-    return Recording(coverage, inputs_file)
+    return Recording(coverage, inputs_file, failure)

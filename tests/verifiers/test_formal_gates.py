@@ -12,6 +12,7 @@ import pytest
 
 from tests.conftest import FIXTURES, VariantFactory
 from tests.support import pytest_on_copy
+from verifiers.tree import copy_tree
 from verifiers.base import Budgets, Outcome, SkipReason, Strength
 from verifiers.benchmarks import BenchmarkGate
 from verifiers.contracts import ContractsGate
@@ -127,6 +128,19 @@ def test_benchmark_gate(make_context: VariantFactory, label: str, edits: dict[st
     assert result.outcome is expected, result
     assert (result.speedup is not None and result.speedup > 1.5) is faster, result
     assert all(dict(e.data).keys() >= {"speedup", "low", "high"} for e in result.evidence)
+
+
+def test_benchmarks_that_cannot_run_on_the_original_are_an_error_not_a_pass(make_context: VariantFactory, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Which benchmarks reach the change is read from a recorded run: if that run fails, nothing
+    is known, and "no benchmark reaches it" must not be assumed."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    project = copy_tree(FIXTURES / "formal", tmp_path / "broken-benchmarks")
+    bench = project / "benchmarks" / "bench_core.py"
+    bench.write_text(bench.read_text() + "\nraise RuntimeError('benchmark setup is broken')\n")
+    result = BenchmarkGate().check(make_context(project, variant(UNIQUE_LOOP, "    return list(dict.fromkeys(items))"), budgets=FAST))
+    assert result.outcome is Outcome.ERROR, result
+    assert "recorded run" in result.summary and "failed" in result.summary
 
 
 def test_benchmarks_not_configured_is_a_waivable_skip(make_context: VariantFactory, tiny: Path) -> None:
