@@ -390,7 +390,6 @@ def random_inputs(fn: Callable[..., Any], owner: Any, domain: Domain, seconds: f
     """Up to `count` argument tuples drawn from the annotations (or `hints`, types inferred from
     recorded inputs) that satisfy the preconditions; none when a parameter's type is not one
     the generator knows."""
-    import time
     import typing
 
     try:

@@ -54,10 +54,7 @@ class ContractsGate:
 
 def _condition_count(specs: ModuleSpecs, qualname: str) -> int:
     """Postconditions and invariants CrossHair will check for `qualname`, one by one."""
-    own = specs.get(qualname)
-    owner = specs.get(qualname.rsplit(".", 1)[0]) if "." in qualname else None
-    conditions = [*(own.conditions if own else ()), *(owner.conditions if owner else ())]
-    return sum(1 for c in conditions if not c.startswith("pre"))
+    return sum(1 for c in specs.conditions_for(qualname) if not c.startswith("pre"))
 
 
 def _woven_tree(ctx: GateContext, specs: dict[str, ModuleSpecs]) -> Path:

@@ -21,7 +21,7 @@ from verifiers.counterexamples import equivalence_test
 from verifiers.formal import Counterexample, FunctionVerdict, Job, combine, install_worker, parallel, run_worker, verdict_cache
 from verifiers.recording import RECORDINGS, record_inputs
 from verifiers.shadow import install_shadows, shadow_name
-from verifiers.specs import ModuleSpecs, load_specs
+from verifiers.specs import CONDITION, ModuleSpecs, load_specs
 from verifiers.tree import copy_tree, hash_tree
 from verifiers.z3proof import prove_equivalent
 
@@ -146,11 +146,8 @@ def _preconditions(specs: ModuleSpecs | None, qualname: str) -> list[str]:
     them are outside what the function promises, so equivalence is judged inside them only."""
     if specs is None:
         return []
-    own = specs.get(qualname)
-    owner = specs.get(qualname.rsplit(".", 1)[0]) if "." in qualname else None
-    lines = [*(own.conditions if own else ()), *(owner.conditions if owner else ())]
-    wanted = [line for line in lines if line.startswith(("pre:", "inv:"))]
-    return [line.split(":", 1)[1].strip() for line in wanted]
+    matches = (CONDITION.match(line) for line in specs.conditions_for(qualname))
+    return [m.group("expr").strip() for m in matches if m is not None and m.group(1) in ("pre", "inv") and not m.group(2)]
 
 
 def _function_check(ctx: GateContext, tree: Path, change: ModuleChange, qualname: str, shared: dict[str, list[str]],
@@ -172,8 +169,8 @@ def _function_check(ctx: GateContext, tree: Path, change: ModuleChange, qualname
         if proof is not None and proof.counterexample is not None:
             seeds.append(list(proof.counterexample))
     replay = _needs_replay(ctx, change, qualname)
-    hunks = []
-    if original_fn is not None and variant_fn is not None and qualname in change.changed:
+    hunks = []  # only replayed (unannotated) code must be seen to run its changed lines
+    if replay and original_fn is not None and variant_fn is not None and qualname in change.changed:
         hunks = changed_hunks((ctx.variant.original_root / change.path).read_text(encoding="utf-8"),
                               (ctx.variant.root / change.path).read_text(encoding="utf-8"), original_fn, variant_fn)
     job = {"mode": "equivalence", "module": change.module, "shadow": shadow_name(change.module, change.path), "qualname": qualname,

@@ -23,7 +23,7 @@ from pipeline.errors import BadInput
 from verifiers.symbols import module_file
 from verifiers.tree import iter_files
 
-__all__ = ["Contract", "ModuleSpecs", "load_specs", "weave"]
+__all__ = ["CONDITION", "Contract", "ModuleSpecs", "load_specs", "weave"]
 
 MAY_CHANGE: Final = re.compile(r"^\s*crucible:\s*may-change\s*$", re.M)
 CONDITION: Final = re.compile(r"^\s*(pre|post|inv)(\[[^\]]*\])?:\s*(?P<expr>.+)$")
@@ -52,6 +52,12 @@ class ModuleSpecs:
 
     def get(self, qualname: str) -> Contract | None:
         return next((c for c in self.contracts if c.qualname == qualname), None)
+
+    def conditions_for(self, qualname: str) -> tuple[str, ...]:
+        """The condition lines that bind `qualname`: its own, then its class's (`inv:` lines)."""
+        owner = self.get(qualname.rsplit(".", 1)[0]) if "." in qualname else None
+        own = self.get(qualname)
+        return (*(own.conditions if own else ()), *(owner.conditions if owner else ()))
 
     def covers(self, qualname: str) -> bool:
         """A function has a contract of its own, or is a method of a class with invariants."""
