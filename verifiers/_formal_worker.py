@@ -293,7 +293,7 @@ def EQUIVALENCE(job: Mapping[str, Any]) -> dict[str, Any]:
     # Annotated code is searched by CrossHair over its declared types; only where inputs come from
     # recordings (and types inferred from them) must the compared inputs be seen to run the change.
     probe = LineProbe(fn_v, [] if job.get("crosshair") else job.get("hunks", []))
-    mismatch = compare_concrete(job, fn_o, fn_v, inputs, original, variant, modules, mutables, probe)
+    mismatch, recorded = compare_concrete(job, fn_o, fn_v, inputs, original, variant, modules, mutables, probe)
     if mismatch is not None:
         return mismatch
     signature = infer_signature(fn_o, inputs) if owner_o is None and not job.get("crosshair") else None
@@ -303,7 +303,7 @@ def EQUIVALENCE(job: Mapping[str, Any]) -> dict[str, Any]:
     started = time.monotonic()
     hints = {p.name: p.annotation for p in signature.parameters.values()} if signature is not None else {}
     sampled = random_inputs(fn_o, owner_o, domain, job["budget"]["search_seconds"] / 3, admissible, hints=hints)
-    mismatch = compare_concrete(job, fn_o, fn_v, sampled, original, variant, modules, mutables, probe)
+    mismatch, randomised = compare_concrete(job, fn_o, fn_v, sampled, original, variant, modules, mutables, probe)
     if mismatch is not None:
         if mismatch["outcome"] == "fail":
             mismatch["summary"] = "different behaviour on a random input"
@@ -319,12 +319,15 @@ def EQUIVALENCE(job: Mapping[str, Any]) -> dict[str, Any]:
         if symbolic["outcome"] != "pass":
             return symbolic if symbolic["outcome"] == "fail" else unreached(probe, symbolic)
         symbolic["strength"] = "bounded"
-        symbolic["summary"] = (f"agreed on {len(inputs)} recorded and {len(sampled)} random input(s); "
+        symbolic["summary"] = (f"agreed on {recorded} recorded and {randomised} random input(s); "
                                f"{symbolic['summary']} over types inferred from them ({signature})")
         return unreached(probe, symbolic)
-    if inputs:
-        return unreached(probe, {"outcome": "pass", "strength": "sampled", "paths": len(inputs),
-                                 "summary": f"agreed on {len(inputs)} recorded input(s) (CrossHair cannot build inputs: no annotations)"})
+    if recorded:
+        return unreached(probe, {"outcome": "pass", "strength": "sampled", "paths": recorded,
+                                 "summary": f"agreed on {recorded} recorded input(s) (CrossHair cannot build inputs: no annotations)"})
+    if inputs:  # every recorded input was skipped: the original itself runs past the call limit on it
+        return {"outcome": "unknown", "summary": f"none of {len(inputs)} recorded input(s) could be compared: the original "
+                f"runs past {CALL_SECONDS}s on each (CrossHair cannot build inputs: no annotations)"}
     return {"outcome": "unknown", "summary": "CrossHair cannot build inputs (no annotations) and no recorded input reached it"}
 
 
@@ -485,6 +488,17 @@ def precondition(fn: Callable[..., Any], module: Any, conditions: list[str]) -> 
     return holds
 
 
+def counted(holds: Callable[[tuple[Any, ...], dict[str, Any]], bool],
+            tally: list[int]) -> Callable[[tuple[Any, ...], dict[str, Any]], bool]:
+    """`holds`, adding to tally[0] each time it lets arguments through."""
+    def check(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+        ok = holds(args, kwargs)
+        tally[0] += ok
+        return ok
+
+    return check
+
+
 def load_inputs(job: Mapping[str, Any]) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
     """Seeds (a Z3 model) first, then the inputs recorded from the project's own runs."""
     inputs: list[tuple[tuple[Any, ...], dict[str, Any]]] = [(tuple(s), {}) for s in job.get("seeds", [])]
@@ -579,23 +593,26 @@ def safe_repr(value: object, limit: int = 400) -> str:
 
 def compare_concrete(job: Mapping[str, Any], fn_o: Callable[..., Any], fn_v: Callable[..., Any],
                      inputs: list[tuple[tuple[Any, ...], dict[str, Any]]], original: Any, variant: Any,
-                     modules: tuple[str, str], mutables: list[str], probe: LineProbe) -> dict[str, Any] | None:
-    """The first input on which the two versions disagree, as a failure; None when all agree.
-    `probe` watches which changed lines the variant's calls run."""
+                     modules: tuple[str, str], mutables: list[str], probe: LineProbe) -> tuple[dict[str, Any] | None, int]:
+    """The first input on which the two versions disagree (a failure, or unknown for a hang) and
+    how many inputs were compared; (None, count) when all compared ones agree. `probe` watches
+    which changed lines the variant's calls run."""
+    compared = 0
     for args, kwargs in inputs:
         left = run_once(fn_o, original, mutables, args, kwargs)
         if left.get("slow"):
-            continue  # the original itself is slow here: this input decides nothing
+            continue  # the original itself is slow here: this input decides nothing, and is not counted
         with probe:
             right = run_once(fn_v, variant, mutables, args, kwargs)
         if right.get("slow"):
             call = ", ".join([*(safe_repr(a) for a in args), *(f"{k}={safe_repr(v)}" for k, v in kwargs.items())])
             return {"outcome": "unknown", "summary": f"the variant runs past {CALL_SECONDS}s on an input the original "
-                    f"answers at once (a hang?): ({call})"}
+                    f"answers at once (a hang?): ({call})"}, compared
         if not outcomes_equal(left, right, modules):
             return {"outcome": "fail", "summary": "different behaviour on a concrete input",
-                    "counterexample": counterexample(job, args, kwargs, left, right)}
-    return None
+                    "counterexample": counterexample(job, args, kwargs, left, right)}, compared
+        compared += 1
+    return None, compared
 
 
 def bound_callable(owner: Any, module: Any, qualname: str) -> Callable[..., Any]:
@@ -697,6 +714,7 @@ def compare_symbolic(job: Mapping[str, Any], owner_o: Any, owner_v: Any, origina
     setattr(db, "check_exception_equivalence", same_exception)
     infos = []
     conditions = job.get("preconditions", [])
+    admitted = [0]  # calls whose inputs met the preconditions (the others are IgnoreAttempts)
     for owner, module, name in ((owner_o, original, job["shadow"]), (owner_v, variant, job["module"])):
         info = function_info(owner, name, job["qualname"])
         # Always through `observed`: results that are iterators are drained (CrossHair would call
@@ -707,7 +725,7 @@ def compare_symbolic(job: Mapping[str, Any], owner_o: Any, owner_v: Any, origina
             infos.append(info)
             continue
         fn, presented = resolved
-        guard = precondition(fn, variant, conditions)
+        guard = counted(precondition(fn, variant, conditions), admitted)
         presented = signature if owner is None and signature is not None else presented
         infos.append(FunctionInfo.from_fn(observed(fn, module, mutables, presented, guard)))
     budget = job["budget"]
@@ -744,6 +762,10 @@ def compare_symbolic(job: Mapping[str, Any], owner_o: Any, owner_v: Any, origina
                 "a hang or a much slower path on some input"}
     if paths == 0:
         return {"outcome": "unknown", "summary": "CrossHair explored no path", "paths": 0}
+    if conditions and admitted[0] == 0:
+        # CrossHair counts an ignored attempt as a path on which both versions agree.
+        return {"outcome": "unknown", "summary": f"none of the {paths} input(s) CrossHair explored met the preconditions",
+                "paths": paths}
     exhaustive = options.stats["exhaustion"] > 0
     return {"outcome": "pass", "strength": "exhaustive" if exhaustive else "bounded", "paths": paths,
             "summary": "all paths exhausted" if exhaustive else f"no differences found in {paths} iterations"}

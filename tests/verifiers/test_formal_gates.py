@@ -70,6 +70,21 @@ def test_equivalence_gate(make_context: VariantFactory, tmp_path: Path, label: s
         assert "input:" in failing.excerpt and "original:" in failing.excerpt and "variant:" in failing.excerpt
 
 
+def test_preconditions_nothing_meets_leave_equivalence_unknown(make_context: VariantFactory, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """CrossHair counts an input a precondition turns away as a path on which both versions agree:
+    a contract no input can meet must not make any variant "equivalent"."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    project = copy_tree(FIXTURES / "formal", tmp_path / "unmeetable")
+    spec = project / "specs" / "calc" / "core.py"
+    spec.write_text(spec.read_text() + '\n\ndef window_sums(values: list[int], k: int) -> list[int]:\n'
+                    '    """\n    pre: k < 0 < k\n    """\n    ...\n')
+    off_by_one = variant(WINDOW, "    return [sum(values[i:i + k]) for i in range(len(values) - k)]")
+    result = EquivalenceGate().check(make_context(project, off_by_one, budgets=FAST))
+    assert result.outcome is Outcome.UNKNOWN, result
+    assert "met the preconditions" in result.summary or any("met the preconditions" in e.message for e in result.evidence)
+
+
 def test_equivalence_counterexample_is_a_test_that_fails_on_the_variant_only(make_context: VariantFactory, tmp_path: Path) -> None:
     edits = variant(UNIQUE_LOOP, "    return sorted(set(items))")
     result = EquivalenceGate().check(make_context(FIXTURES / "formal", edits, budgets=FAST))

@@ -14,6 +14,7 @@ from tests.conftest import FIXTURES, VariantFactory
 from tests.support import pytest_on_copy
 from verifiers.base import Budgets, Outcome, Strength
 from verifiers.equivalence import EquivalenceGate
+from verifiers.tree import copy_tree
 
 MODULE = "seqtools/__init__.py"
 SOURCE = (FIXTURES / "untyped" / MODULE).read_text()
@@ -59,3 +60,20 @@ def test_a_generator_counterexample_is_a_test_that_fails_on_the_variant_only(mak
     assert reproduction is not None and "list(_module.pairs(" in reproduction
     assert pytest_on_copy(FIXTURES / "untyped", tmp_path / "original", reproduction, {}) == 0
     assert pytest_on_copy(FIXTURES / "untyped", tmp_path / "variant", reproduction, edits) == 1
+
+
+def test_recorded_inputs_the_original_is_too_slow_on_vouch_for_nothing(make_context: VariantFactory, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A recorded input on which the original runs past the per-call limit is skipped, not
+    counted: when every recorded input is skipped, nothing was compared, and that is unknown."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    project = copy_tree(FIXTURES / "untyped", tmp_path / "slow")
+    spin = "def spin(items):\n    total = 0\n    for _ in items:\n        total += 1\n    return total\n"
+    (project / MODULE).write_text(SOURCE + "\n\n" + spin)
+    (project / "tests" / "test_spin.py").write_text(
+        "from seqtools import spin\n\n\ndef test_spin() -> None:\n    assert spin(range(60_000_000)) == 60_000_000\n")
+    edits = {MODULE: SOURCE + "\n\n" + spin.replace("    total = 0\n    for _ in items:\n        total += 1\n    return total\n",
+                                                    "    return len(items)\n")}
+    result = EquivalenceGate().check(make_context(project, edits, budgets=FAST))
+    assert result.outcome is Outcome.UNKNOWN, result
+    assert any("could be compared" in e.message for e in result.evidence) or "could be compared" in result.summary, result
