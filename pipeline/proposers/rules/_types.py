@@ -49,8 +49,6 @@ def head(annotation: cst.BaseExpression) -> str | None:
         return _ALIASES.get(node.value, node.value)
     if isinstance(node, cst.Attribute):
         return _ALIASES.get(node.attr.value, node.attr.value)
-    if isinstance(node, cst.SimpleString):
-        return None
     return None
 
 

@@ -18,6 +18,7 @@ import libcst as cst
 
 from pipeline.proposers.rules._analysis import Facts, logical_body
 from pipeline.proposers.rules._base import FunctionRule, Replacement, code, in_place_of, replace, statements
+from pipeline.proposers.rules._running import is_name
 from pipeline.proposers.rules._types import is_interchangeable, shape_of
 
 __all__ = ["NestedCounting"]
@@ -76,16 +77,12 @@ def _anchor(facts: Facts, site: _Site) -> cst.CSTNode:
     return facts.statement(site.owner) if isinstance(site.owner, cst.CompFor) else site.owner
 
 
-def _is_name(node: cst.CSTNode | None, value: str | None = None) -> bool:
-    return isinstance(node, cst.Name) and (value is None or node.value == value)
-
-
 def _equality(test: cst.BaseExpression, a: str) -> str | None:
     """The other name in `a == b` or `b == a`."""
     if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
         return None
     left, right = test.left, test.comparisons[0].comparator
-    if not isinstance(test.comparisons[0].operator, cst.Equal) or not (_is_name(left) and _is_name(right)):
+    if not isinstance(test.comparisons[0].operator, cst.Equal) or not (is_name(left) and is_name(right)):
         return None
     assert isinstance(left, cst.Name) and isinstance(right, cst.Name)
     if left.value == a:
@@ -94,19 +91,19 @@ def _equality(test: cst.BaseExpression, a: str) -> str | None:
 
 
 def _count_at(facts: Facts, node: cst.CSTNode) -> _Site | None:
-    if isinstance(node, cst.Call) and _is_name(node.func, "sum") and len(node.args) == 1:
+    if isinstance(node, cst.Call) and is_name(node.func, "sum") and len(node.args) == 1:
         gen = node.args[0].value
         if not isinstance(gen, cst.GeneratorExp) or not (isinstance(gen.elt, cst.Integer) and gen.elt.value == "1"):
             return None
         comp = gen.for_in
-        if comp.inner_for_in or len(comp.ifs) != 1 or not _is_name(comp.target) or not _is_name(comp.iter):
+        if comp.inner_for_in or len(comp.ifs) != 1 or not is_name(comp.target) or not is_name(comp.iter):
             return None
         assert isinstance(comp.target, cst.Name) and isinstance(comp.iter, cst.Name)
         item = _equality(comp.ifs[0].test, comp.target.value)
         return _owned(facts, node, comp.iter.value, item) if item and item != comp.target.value else None
     if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "count":
         owner_name, args = node.func.value, node.args
-        if _is_name(owner_name) and len(args) == 1 and _is_name(args[0].value) and not args[0].keyword and not args[0].star:
+        if is_name(owner_name) and len(args) == 1 and is_name(args[0].value) and not args[0].keyword and not args[0].star:
             assert isinstance(owner_name, cst.Name) and isinstance(args[0].value, cst.Name)
             return _owned(facts, node, owner_name.value, args[0].value.value)
         return None
@@ -116,19 +113,19 @@ def _count_at(facts: Facts, node: cst.CSTNode) -> _Site | None:
 def _counting_loop(facts: Facts, loop: cst.For) -> _Site | None:
     """`n = 0` then `for v in ws: if v == w: n += 1`."""
     body = logical_body(loop.body)
-    if loop.orelse or not _is_name(loop.target) or not _is_name(loop.iter) or len(body) != 1:
+    if loop.orelse or not is_name(loop.target) or not is_name(loop.iter) or len(body) != 1:
         return None
     test = body[0]
     if not isinstance(test, cst.If) or test.orelse is not None or len(inner := logical_body(test.body)) != 1:
         return None
     bump = inner[0]
-    if not (isinstance(bump, cst.AugAssign) and isinstance(bump.operator, cst.AddAssign) and _is_name(bump.target)
+    if not (isinstance(bump, cst.AugAssign) and isinstance(bump.operator, cst.AddAssign) and is_name(bump.target)
             and isinstance(bump.value, cst.Integer) and bump.value.value == "1"):
         return None
     assert isinstance(loop.target, cst.Name) and isinstance(loop.iter, cst.Name) and isinstance(bump.target, cst.Name)
     item, total = _equality(test.test, loop.target.value), bump.target.value
     init = facts.previous(loop)
-    zero = (isinstance(init, cst.Assign) and len(init.targets) == 1 and _is_name(init.targets[0].target, total)
+    zero = (isinstance(init, cst.Assign) and len(init.targets) == 1 and is_name(init.targets[0].target, total)
             and isinstance(init.value, cst.Integer) and init.value.value == "0")
     if not item or item == loop.target.value or not zero or not isinstance(init, cst.Assign):
         return None
@@ -144,12 +141,12 @@ def _owned(facts: Facts, node: cst.CSTNode, items: str, item: str) -> _Site | No
     child: cst.CSTNode = node
     for ancestor in facts.ancestors(node):
         if isinstance(ancestor, cst.For) and child is ancestor.body:
-            return _Site(node, items, item, ancestor) if _is_name(ancestor.target, item) else None
+            return _Site(node, items, item, ancestor) if is_name(ancestor.target, item) else None
         if isinstance(ancestor, _COMPREHENSIONS):
             comp = ancestor.for_in
             if child is comp:
                 return None
-            return _Site(node, items, item, comp) if _is_name(comp.target, item) and not comp.inner_for_in else None
+            return _Site(node, items, item, comp) if is_name(comp.target, item) and not comp.inner_for_in else None
         if isinstance(ancestor, (cst.While, cst.FunctionDef, cst.Lambda)):
             return None
         child = ancestor
@@ -182,7 +179,7 @@ def _refusal(facts: Facts, site: _Site) -> str | None:
 def _whole_dict_loop(facts: Facts, site: _Site) -> dict[cst.CSTNode, Replacement] | None:
     """`for w in ws: [if w in d: continue] d[w] = <count>` → `d[w] = d.get(w, 0) + 1`."""
     loop = site.owner
-    if not isinstance(loop, cst.For) or loop.orelse or not _is_name(loop.iter, site.items):
+    if not isinstance(loop, cst.For) or loop.orelse or not is_name(loop.iter, site.items):
         return None
     body = logical_body(loop.body)
     last = body[-1] if body else None
@@ -191,7 +188,7 @@ def _whole_dict_loop(facts: Facts, site: _Site) -> dict[cst.CSTNode, Replacement
     target = last.targets[0].target
     assert isinstance(target, cst.Subscript)
     index = target.slice[0].slice if len(target.slice) == 1 else None
-    if not (_is_name(target.value) and isinstance(index, cst.Index) and _is_name(index.value, site.item)):
+    if not (is_name(target.value) and isinstance(index, cst.Index) and is_name(index.value, site.item)):
         return None
     assert isinstance(target.value, cst.Name)
     counts = target.value.value
@@ -217,8 +214,8 @@ def _skips_counted(statement: cst.CSTNode, item: str, counts: str) -> bool:
     if len(body) != 1 or not isinstance(body[0], cst.Continue) or not isinstance(test, cst.Comparison):
         return False
     target = test.comparisons[0]
-    return (len(test.comparisons) == 1 and isinstance(target.operator, cst.In) and _is_name(test.left, item)
-            and _is_name(target.comparator, counts))
+    return (len(test.comparisons) == 1 and isinstance(target.operator, cst.In) and is_name(test.left, item)
+            and is_name(target.comparator, counts))
 
 
 def _starts_empty(facts: Facts, loop: cst.For, counts: str) -> bool:
@@ -236,15 +233,15 @@ def _whole_dict_comprehension(facts: Facts, site: _Site) -> dict[cst.CSTNode, Re
     """`{w: <count> for w in ws}` as a statement's whole value → a counting pass."""
     comp = facts.parents.get(site.owner)
     statement = facts.parents.get(comp) if comp is not None else None
-    if not (isinstance(comp, cst.DictComp) and comp.value is site.node and _is_name(comp.key, site.item)
-            and isinstance(site.owner, cst.CompFor) and not site.owner.ifs and _is_name(site.owner.iter, site.items) and not comp.lpar):
+    if not (isinstance(comp, cst.DictComp) and comp.value is site.node and is_name(comp.key, site.item)
+            and isinstance(site.owner, cst.CompFor) and not site.owner.ifs and is_name(site.owner.iter, site.items) and not comp.lpar):
         return None
     if isinstance(statement, cst.Return):
         name = facts.fresh("counts")
         head, tail = "", [f"return {name}"]
-    elif isinstance(statement, cst.Assign) and len(statement.targets) == 1 and _is_name(statement.targets[0].target):
+    elif isinstance(statement, cst.Assign) and len(statement.targets) == 1 and is_name(statement.targets[0].target):
         name, head, tail = code(statement.targets[0].target), "", []
-    elif isinstance(statement, cst.AnnAssign) and _is_name(statement.target):
+    elif isinstance(statement, cst.AnnAssign) and is_name(statement.target):
         name, head, tail = code(statement.target), f": {code(statement.annotation.annotation)}", []
     else:
         return None

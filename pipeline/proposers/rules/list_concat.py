@@ -89,7 +89,7 @@ def _unshared(facts: Facts, name: str, steps: list[cst.Assign]) -> str | None:
         statement = facts.statement(use)
         if any(statement is s for s in steps):
             continue
-        if not _comprehension_read(facts, use):
+        if facts.in_nested_scope(use):
             return f"{name} is used inside a nested function"
         if facts.returned(use) or _own_method(facts, use):
             continue
@@ -104,10 +104,6 @@ def _fresh_value(facts: Facts, binding: cst.Name) -> cst.BaseExpression | None:
     value = statement.value if isinstance(statement, (cst.Assign, cst.AnnAssign)) else None
     shape = shape_from_value(value) if value is not None else None
     return value if shape is not None and shape.kind == "list" else None
-
-
-def _comprehension_read(facts: Facts, use: cst.Name) -> bool:
-    return not any(isinstance(a, (cst.FunctionDef, cst.Lambda, cst.ClassDef)) for a in facts.ancestors(use) if a is not facts.function)
 
 
 def _own_method(facts: Facts, use: cst.Name) -> bool:

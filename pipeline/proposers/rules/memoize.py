@@ -136,7 +136,7 @@ def _impure(facts: Facts, calls: list[cst.Call]) -> str | None:
             return f"the body uses {type(node).__name__}, which caching could make observable"
         if isinstance(node, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.Del)) and not _plain_target(node):
             return "the body writes an attribute or an item"
-        if isinstance(node, cst.Call) and not (node in calls or _pure_call(node, names)):
+        if isinstance(node, cst.Call) and not (node in calls or _pure_call(node)):
             return f"it calls {code(node.func)}, which may not be pure"
     uses = facts.names(fn.name.value, fn.body)
     if len(uses) != len(calls) or any(facts.parents.get(u) not in calls for u in uses):
@@ -149,7 +149,7 @@ def _plain_target(node: cst.AssignTarget | cst.AugAssign | cst.AnnAssign | cst.D
     return isinstance(target, cst.Name) or (isinstance(target, cst.Tuple) and all(isinstance(e.value, cst.Name) for e in target.elements))
 
 
-def _pure_call(call: cst.Call, params: list[str]) -> bool:
+def _pure_call(call: cst.Call) -> bool:
     func = call.func
     if isinstance(func, cst.Name):
         return func.value in PURE_BUILTINS
