@@ -53,7 +53,7 @@ def test_garbage_from_a_real_model_is_refused_or_rejected(vllm_server: VllmServe
     for sample in proposals[:3]:
         print(f"model wrote: {sample.edits[0].code[:120]!r}")
     print(f"refused when applied: {len(refused)}, e.g. {refused[:2]}; gated and rejected: {rejected}")
-    assert len(refused) + len(rejected) >= 1
+    # `_judge` itself fails the test if any proposal is admitted or anything crashes.
 
 
 def _judge(proposals: list[Proposal]) -> tuple[list[str], list[str]]:

@@ -52,8 +52,10 @@ def test_record_text_is_printed_as_written(tmp_path: Path) -> None:
 def test_show_needs_one_candidate(tmp_path: Path) -> None:
     for item in [*lineage(), record("c-root", False, summary="again")]:
         append_record(tmp_path, item)
-    assert _cli("show", str(tmp_path), "c-")[0] == 2  # ambiguous
-    assert _cli("show", str(tmp_path), "c-nope")[0] == 2
+    code, _, err = _cli("show", str(tmp_path), "c-")
+    assert code == 2 and "more than one" in err
+    code, _, err = _cli("show", str(tmp_path), "c-nope")
+    assert code == 2 and "no candidate" in err
     code, out, _ = _cli("show", str(tmp_path), "c-root")  # gated twice: the latest verdict
     assert code == 0 and "again" in out
     assert _cli("report", str(tmp_path / "missing"))[0] == 2
