@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-__all__ = ["Comparison", "NOISE", "Verdict", "compare_timings"]
+__all__ = ["Comparison", "NOISE", "Verdict", "classify", "compare_timings"]
 
 NOISE: Final = 0.05
 CONFIDENCE: Final = 0.95
@@ -52,10 +52,14 @@ def compare_timings(original: Sequence[float], variant: Sequence[float], *, seed
     tail = (1 - confidence) / 2
     low, high = ratios[int(tail * RESAMPLES)], ratios[int((1 - tail) * RESAMPLES) - 1]
     speedup = statistics.median(original) / statistics.median(variant)
+    return Comparison(speedup, low, high, classify(low, high), statistics.median(original), statistics.median(variant),
+                      (len(original), len(variant)))
+
+
+def classify(low: float, high: float) -> Verdict:
+    """The rule on a speed-up's confidence interval: slower or faster only beyond the noise floor."""
     if high < 1 / (1 + NOISE):
-        verdict = Verdict.SLOWER
-    elif low > 1 + NOISE:
-        verdict = Verdict.FASTER
-    else:
-        verdict = Verdict.SAME
-    return Comparison(speedup, low, high, verdict, statistics.median(original), statistics.median(variant), (len(original), len(variant)))
+        return Verdict.SLOWER
+    if low > 1 + NOISE:
+        return Verdict.FASTER
+    return Verdict.SAME

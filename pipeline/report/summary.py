@@ -16,6 +16,7 @@ from typing import Final
 from pipeline.report.records import CandidateRecord
 from verifiers.admit import accepts
 from verifiers.base import Evidence, GateResult, Outcome, SkipReason
+from verifiers.stats import Verdict, classify
 
 __all__ = ["INTAKE", "RUN_INFO", "ReportSummary", "findings", "gate_order", "read_run_info", "rejecting_gates", "stopped_by", "summarise"]
 
@@ -49,16 +50,15 @@ def gate_order(records: list[CandidateRecord]) -> list[str]:
 
 
 _NOT_A_FINDING: Final = re.compile(r"^[\w.<>\[\]-]+: (?:pass|skipped)\b")
-_NOISE: Final = 1.05
-
-
 def _is_finding(item: Evidence) -> bool:
     """Formal gates list every function they checked, the tests gate its sandbox, the benchmarks
     gate every benchmark: only the items that say what is wrong are findings."""
     if item.rule == "isolation" or _NOT_A_FINDING.match(item.message):
         return False
-    high = dict(item.data).get("high")
-    return high is None or high < 1 / _NOISE
+    data = dict(item.data)
+    if "high" not in data:
+        return True
+    return classify(float(data.get("low", 0.0)), float(data["high"])) is Verdict.SLOWER
 
 
 def findings(result: GateResult) -> tuple[Evidence, ...]:

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from html import escape
 from typing import Final
 
+from verifiers import stats
 from verifiers.base import Evidence, GateResult
 
 __all__ = ["BenchmarkPoint", "benchmark_chart", "benchmark_points", "timeline"]
 
-NOISE: Final = 1.05  # the benchmarks gate's noise floor (README: "the statistical rule")
+NOISE: Final = 1 + stats.NOISE  # the benchmarks gate's noise floor, as a ratio
 _LABEL: Final = 110  # width of the label column
 _ROW: Final = 20
 
@@ -66,11 +67,7 @@ class BenchmarkPoint:
 
     @property
     def verdict(self) -> str:
-        if self.high < 1 / NOISE:
-            return "slower"
-        if self.low > NOISE:
-            return "faster"
-        return "no difference"
+        return stats.classify(self.low, self.high).value
 
 
 def benchmark_points(evidence: tuple[Evidence, ...]) -> list[BenchmarkPoint]:
