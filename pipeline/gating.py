@@ -22,7 +22,7 @@ from verifiers.specs import load_specs
 from verifiers.runner import GateObserver, run_gates
 from verifiers.tree import copy_tree
 
-__all__ = ["GateOptions", "Target", "candidate_id", "gate_patch", "load_target"]
+__all__ = ["GateOptions", "Target", "candidate_id", "gate_patch", "load_target", "refusal_record"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,21 @@ def load_target(project: Path) -> Target:
 
 def candidate_id(diff: str) -> str:
     return "c-" + hashlib.sha256(diff.encode()).hexdigest()[:12]
+
+
+def refusal_record(project: Path, patch: Path, proposer: str, summary: str) -> CandidateRecord:
+    """The record of a patch Crucible could not gate at all (bad input, integrity): kept like any
+    verdict, with as much of the patch as could be read."""
+    try:
+        with patch.open("rb") as handle:
+            diff = handle.read(1_000_000).decode("utf-8", errors="replace")
+    except OSError:
+        diff = ""
+    return CandidateRecord(
+        id=candidate_id(diff), parent=None, proposer=proposer, edits=(), diff=diff, gates=(),
+        admitted=False, summary=summary, speedup=None, project=str(project.resolve()), kernel_digest="",
+        created=datetime.now(UTC).isoformat(timespec="seconds"), seconds=0.0,
+    )
 
 
 def gate_patch(

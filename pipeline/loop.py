@@ -28,6 +28,7 @@ from pipeline.proposers.base import Proposal, Proposer, Target
 from pipeline.proposers.rules.base import Rule
 from pipeline.report.jsonl import append_record, read_records
 from pipeline.report.records import CandidateRecord
+from pipeline.report.summary import stopped_by
 from pipeline.targeting import find_targets, profile_project
 from pipeline.workspace import workspace
 from verifiers.admit import admit
@@ -249,7 +250,7 @@ def _merge(first: CandidateRecord, second: CandidateRecord | None) -> CandidateR
     if second is not None:
         results += list(second.gates)
     else:
-        results.append(GateResult(GATES[-1].NAME, Outcome.SKIPPED, f"not run: rejected earlier by {first.summary.split(':')[0]}",
+        results.append(GateResult(GATES[-1].NAME, Outcome.SKIPPED, f"not run: rejected earlier by {stopped_by(first)}",
                                   skip_reason=SkipReason.NOT_RUN))
     decision = admit(results, GATE_NAMES)
     seconds = first.seconds + (second.seconds if second else 0.0)

@@ -7,7 +7,6 @@ every patch an agent tried, including the ones that never reached a gate.
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -15,7 +14,7 @@ from rich.console import Console
 
 from pipeline.cli_output import GateProgress, print_verdict
 from pipeline.errors import CrucibleError
-from pipeline.gating import GateOptions, candidate_id, gate_patch, load_target
+from pipeline.gating import GateOptions, gate_patch, load_target, refusal_record
 from pipeline.patch import read_patch
 from pipeline.report.files import write_report_files
 from pipeline.report.jsonl import append_record
@@ -56,14 +55,5 @@ def run_gate_command(args: argparse.Namespace, out: TextIO) -> int:
 
 def _refusal(project: Path, patch: Path, exc: CrucibleError) -> CandidateRecord:
     """The record of a patch Crucible could not gate at all."""
-    try:
-        with patch.open("rb") as handle:
-            diff = handle.read(1_000_000).decode("utf-8", errors="replace")
-    except OSError:
-        diff = ""
     kind = "bad input" if exc.exit_code == 2 else "integrity"
-    return CandidateRecord(
-        id=candidate_id(diff), parent=None, proposer="patch", edits=(), diff=diff, gates=(),
-        admitted=False, summary=f"{kind}: {exc}", speedup=None, project=str(project.resolve()),
-        kernel_digest="", created=datetime.now(UTC).isoformat(timespec="seconds"), seconds=0.0,
-    )
+    return refusal_record(project, patch, "patch", f"{kind}: {exc}")

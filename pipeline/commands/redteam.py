@@ -12,7 +12,6 @@ import tomllib
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final, TextIO
 
@@ -21,11 +20,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from pipeline.errors import BadInput, CrucibleError
-from pipeline.gating import GateOptions, candidate_id, gate_patch, load_target
+from pipeline.gating import GateOptions, gate_patch, load_target, refusal_record
 from pipeline.patch import read_patch
 from pipeline.report.jsonl import append_record
 from pipeline.report.records import CandidateRecord
-from verifiers.admit import accepts
+from pipeline.report.summary import stopped_by
 from verifiers.base import GateResult
 from verifiers.registry import GATE_NAMES
 from verifiers.tree import hash_tree
@@ -218,18 +217,12 @@ def _gate_case(
             timing.release(held.pop())
     if record.admitted:
         return record, "admitted", None
-    stopped = next((result.gate for result in record.gates if not accepts(result)), None)
-    return record, "rejected", stopped
+    return record, "rejected", stopped_by(record)
 
 
 def _refusal(case: RedTeamCase, project: Path, patch: Path, summary: str) -> CandidateRecord:
     """The record of a patch that never reached a gate (as `crucible gate` writes it)."""
-    diff = patch.read_bytes()[:1_000_000].decode("utf-8", errors="replace") if patch.is_file() else ""
-    return CandidateRecord(
-        id=candidate_id(diff), parent=None, proposer=f"redteam:{case.id}", edits=(), diff=diff, gates=(),
-        admitted=False, summary=summary, speedup=None, project=str(project.resolve()), kernel_digest="",
-        created=datetime.now(UTC).isoformat(timespec="seconds"), seconds=0.0,
-    )
+    return refusal_record(project, patch, f"redteam:{case.id}", summary)
 
 
 # -- the command -----------------------------------------------------------------------------
