@@ -42,16 +42,15 @@ class GateProgress:
     """One candidate on a terminal: a live bar with the gate in flight and the gates done; every
     finished gate printed as a line above it (and only those lines when not a terminal)."""
 
-    def __init__(self, console: Console, total: int | None = None) -> None:
+    def __init__(self, console: Console) -> None:
         self.console = console
-        self.total = total
         self.progress: Progress | None = None
         self.task: TaskID | None = None
 
     def __enter__(self) -> GateProgress:
         if self.console.is_terminal:
             self.progress = _bar(self.console)
-            self.task = self.progress.add_task("starting", total=self.total or _gate_count())
+            self.task = self.progress.add_task("starting", total=_gate_count())
             self.progress.start()
         return self
 

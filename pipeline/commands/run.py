@@ -52,7 +52,7 @@ def run_command(args: argparse.Namespace, out: TextIO) -> int:
 
     def on_record(record: CandidateRecord) -> None:
         write_reproductions(report_dir, record)
-        _write_report_files(report_dir)
+        write_report_files(report_dir)
 
     with RunProgress(console) as progress:
         state = evolve(target, proposer, RULES, options, budget, report_dir, Bandit(default_state_file()),
@@ -94,11 +94,6 @@ def _state(args: argparse.Namespace, target: Target, proposer: Proposer, report_
                     started=datetime.now(UTC).isoformat(timespec="seconds"))
 
 
-def _write_report_files(report_dir: Path) -> None:
-    """index.html, SARIF and JUnit, rebuilt from verdicts.jsonl."""
-    write_report_files(report_dir)
-
-
 def _finish(target: Target, report_dir: Path, state: RunState, proposer: Proposer, console: Console, *, apply: bool) -> None:
     records = read_records(report_dir)
     summary = {
@@ -113,7 +108,7 @@ def _finish(target: Target, report_dir: Path, state: RunState, proposer: Propose
     write_text_atomic(report_dir / "run.json", json.dumps(summary, indent=2))
     if state.base_diff:
         write_text_atomic(report_dir / "best.diff", state.base_diff)
-    _write_report_files(report_dir)
+    write_report_files(report_dir)
     console.print(
         f"{summary['candidates']} candidate(s), {summary['admitted']} admitted, "
         f"{summary['candidates_per_minute']} per minute; best cumulative speed-up ×{state.cumulative_speedup:.2f}"

@@ -3,7 +3,6 @@ is refused with one BadInput line, and a refused patch writes nothing."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import subprocess

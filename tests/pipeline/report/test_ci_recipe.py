@@ -17,7 +17,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from tests.pipeline.report.conftest import REPO
-from tests.pipeline.report.test_sarif import _errors
+from tests.pipeline.report.sarif_schema import schema_errors
 from verifiers.tree import copy_tree
 
 WORKFLOW = REPO / ".github" / "workflows" / "crucible.yml"
@@ -119,7 +119,7 @@ def test_a_pull_request_diff_gated_as_the_workflow_does(tmp_path: Path) -> None:
     assert {"index.html", "crucible.sarif", "junit.xml", "verdicts.jsonl"} <= {p.name for p in report.iterdir()}
 
     log = json.loads((report / "crucible.sarif").read_text(encoding="utf-8"))
-    assert _errors(log) == []
+    assert schema_errors(log) == []
     line = len(tools.read_text(encoding="utf-8").splitlines()) + NOTE.splitlines().index(
         '    with open("</pre><script>window.pwned=1</script>.txt", "w", encoding="utf-8") as handle:') + 1
     located = [(r["ruleId"], r["locations"][0]["physicalLocation"]) for r in log["runs"][0]["results"]]

@@ -9,34 +9,13 @@ schema (with its errata), declaring JSON Schema draft 2020-12.
 from __future__ import annotations
 
 import json
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-import jsonschema  # type: ignore[import-untyped]  # no stubs in the dev extra
 import pytest
 
 from pipeline.report.sarif import sarif_log
+from tests.pipeline.report.sarif_schema import schema_errors
 from tests.pipeline.report.conftest import CONTRACTS_REJECTED, PAYLOAD, REPO, hostile, lineage, recorded
-
-SCHEMA = Path(__file__).parent / "sarif-schema-2.1.0.json"
-
-
-@cache
-def _schema() -> dict[str, Any]:
-    schema: dict[str, Any] = json.loads(SCHEMA.read_text(encoding="utf-8-sig"))
-    return schema
-
-
-def _errors(log: dict[str, Any]) -> list[str]:
-    """Violations under the schema's own draft and under draft 4 (the OASIS original's)."""
-    schema = _schema()
-    found = []
-    for validator in (jsonschema.validators.validator_for(schema), jsonschema.Draft4Validator):
-        checker = validator(schema, format_checker=validator.FORMAT_CHECKER)
-        found += [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in checker.iter_errors(log)]
-    return found
-
 
 def _log(records: list[Any]) -> dict[str, Any]:
     log: dict[str, Any] = json.loads(sarif_log(records))
@@ -45,14 +24,14 @@ def _log(records: list[Any]) -> dict[str, Any]:
 
 @pytest.mark.parametrize("records", [recorded(), lineage(), [hostile()], []], ids=["recorded", "run", "hostile", "empty"])
 def test_valid_against_the_official_schema(records: list[Any]) -> None:
-    assert _errors(_log(records)) == []
+    assert schema_errors(_log(records)) == []
 
 
 def test_the_validator_does_reject_a_broken_log() -> None:
     log = _log(recorded())
     log["runs"][0]["results"][0]["level"] = "fatal"
     del log["runs"][0]["tool"]["driver"]["name"]
-    assert len(_errors(log)) >= 2
+    assert len(schema_errors(log)) >= 2
 
 
 def test_one_result_per_finding_in_the_patched_file() -> None:

@@ -7,18 +7,17 @@ from pathlib import Path
 
 from rich.console import Console
 
-from pipeline.cli import main
 from pipeline.cli_output import GateProgress, RunProgress
 from pipeline.report.files import write_report_files
 from pipeline.report.jsonl import append_record
 from tests.pipeline.report.conftest import CONTRACTS_REJECTED, lineage, record, recorded
+from tests.support import crucible
 from verifiers.base import GateResult, Outcome
 
 
 def _cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
+    run = crucible(*argv)
+    return run.code, run.stdout, run.stderr
 
 
 def test_report_lists_every_candidate_with_whole_ids(report_dir: Path) -> None:
