@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.config import CONFIG_FILES
+from pipeline.runtime import kernelfacts
 from pipeline.runtime.bundle import REQUIRED_GATES, WAIVABLE_GATES, ReleaseInvalid, decode_release
 from pipeline.runtime.diffcheck import DiffProblem, apply_file_diff, parse_file_diffs
 from tests.runtime.agents import Lab, release_for
+from verifiers import kernel
 from verifiers.admit import WAIVABLE_WHEN_NOT_CONFIGURED
 from verifiers.registry import GATE_NAMES
 
@@ -19,6 +22,12 @@ from verifiers.registry import GATE_NAMES
 def test_the_runtime_admission_rule_matches_the_verifiers() -> None:
     assert REQUIRED_GATES == GATE_NAMES
     assert WAIVABLE_GATES == WAIVABLE_WHEN_NOT_CONFIGURED
+
+
+def test_the_runtime_protects_what_the_kernel_lock_protects() -> None:
+    """The runtime keeps its own (import-light) copy of the always-protected files."""
+    assert kernelfacts.LOCK_FILE == kernel.LOCK_FILE
+    assert sorted(kernelfacts.ALWAYS_PROTECTED) == sorted((kernel.LOCK_FILE, *CONFIG_FILES, *kernel.TOOL_CONFIG_FILES))
 
 
 PAIRS = [
