@@ -12,7 +12,8 @@ import libcst as cst
 from pipeline.proposers.rules._analysis import Facts
 from pipeline.proposers.rules.base import RuleSkip
 
-__all__ = ["FunctionRule", "Replacement", "code", "expression", "in_place_of", "operand", "replace", "replace_in", "small_statement", "statements"]
+__all__ = ["FunctionRule", "Replacement", "code", "empty_list", "empty_string", "expression", "in_place_of", "operand", "replace",
+           "replace_in", "small_statement", "statements"]
 
 Site = TypeVar("Site")
 Replacement = Union[cst.CSTNode, cst.FlattenSentinel[cst.CSTNode], cst.RemovalSentinel]
@@ -29,6 +30,16 @@ def operand(node: cst.BaseExpression) -> str:
     meaning as an argument or a comprehension's iterable."""
     bare = not node.lpar and isinstance(node, (cst.Tuple, cst.IfExp, cst.Lambda, cst.NamedExpr, cst.Yield))
     return f"({code(node)})" if bare else code(node)
+
+
+def empty_string(value: cst.BaseExpression | None) -> bool:
+    """`""` (or `''`) as a literal."""
+    return isinstance(value, cst.SimpleString) and value.evaluated_value == ""
+
+
+def empty_list(value: cst.BaseExpression | None) -> bool:
+    """`[]` as a literal."""
+    return isinstance(value, cst.List) and not value.elements
 
 
 def expression(source: str) -> cst.BaseExpression:

@@ -19,7 +19,7 @@ from typing import ClassVar
 import libcst as cst
 
 from pipeline.proposers.rules._analysis import Facts, logical_body
-from pipeline.proposers.rules._base import FunctionRule, code, in_place_of, operand, replace, statements
+from pipeline.proposers.rules._base import FunctionRule, code, empty_list, in_place_of, operand, replace, statements
 from pipeline.proposers.rules._types import element_of, head, is_hashable, shape_of
 
 __all__ = ["DedupeFromKeys"]
@@ -159,7 +159,7 @@ def _initialisation(facts: Facts, loop: cst.For, out: str) -> cst.Assign | cst.A
             target = statement.targets[0].target
         value = statement.value if isinstance(statement, (cst.Assign, cst.AnnAssign)) else None
         if isinstance(target, cst.Name) and target.value == out:
-            empty = isinstance(value, cst.List) and not value.elements
+            empty = empty_list(value)
             line = facts.line(statement)
             alone = not isinstance(line, cst.SimpleStatementLine) or len(line.body) == 1
             assert isinstance(statement, (cst.Assign, cst.AnnAssign))

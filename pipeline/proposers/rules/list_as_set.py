@@ -13,7 +13,7 @@ from typing import ClassVar
 import libcst as cst
 
 from pipeline.proposers.rules._analysis import Facts
-from pipeline.proposers.rules._base import FunctionRule, code, expression, replace
+from pipeline.proposers.rules._base import FunctionRule, code, empty_list, expression, replace
 from pipeline.proposers.rules._types import element_of, head, is_hashable
 
 __all__ = ["ListAsSet"]
@@ -37,7 +37,7 @@ class ListAsSet(FunctionRule[_Site]):
         sites = []
         for node in facts.names():
             parent = facts.parents.get(node)
-            if isinstance(parent, cst.AnnAssign) and parent.target is node and _empty_list(parent.value):
+            if isinstance(parent, cst.AnnAssign) and parent.target is node and empty_list(parent.value):
                 site = _site(facts, parent, node.value, refusals)
                 if site is not None:
                     sites.append(site)
@@ -53,10 +53,6 @@ class ListAsSet(FunctionRule[_Site]):
         for attribute in site.appends:
             mapping[attribute] = attribute.with_changes(attr=cst.Name("add"))
         return replace(facts.function, mapping)
-
-
-def _empty_list(value: cst.BaseExpression | None) -> bool:
-    return isinstance(value, cst.List) and not value.elements
 
 
 def _site(facts: Facts, init: cst.AnnAssign, name: str, refusals: list[str]) -> _Site | None:

@@ -15,7 +15,7 @@ from typing import ClassVar
 import libcst as cst
 
 from pipeline.proposers.rules._analysis import Facts
-from pipeline.proposers.rules._base import FunctionRule, Replacement, in_place_of, replace, small_statement, statements
+from pipeline.proposers.rules._base import FunctionRule, Replacement, empty_string, in_place_of, replace, small_statement, statements
 from pipeline.proposers.rules._concat import added_part
 
 __all__ = ["StringBuilder"]
@@ -41,7 +41,7 @@ class StringBuilder(FunctionRule[_Site]):
         found = []
         for line in facts.function.body.body:
             first = line.body[0] if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 else None
-            if isinstance(first, (cst.Assign, cst.AnnAssign)) and _empty_string(first.value):
+            if isinstance(first, (cst.Assign, cst.AnnAssign)) and empty_string(first.value):
                 target = first.targets[0].target if isinstance(first, cst.Assign) else first.target
                 site = _site(facts, first, target.value, refusals) if isinstance(target, cst.Name) else None
                 found += [site] if site is not None else []
@@ -58,10 +58,6 @@ class StringBuilder(FunctionRule[_Site]):
         for ret in site.returns:
             mapping[ret] = ret.with_changes(value=cst.parse_expression(f'"".join({parts})'))
         return replace(facts.function, mapping)
-
-
-def _empty_string(value: cst.BaseExpression | None) -> bool:
-    return isinstance(value, cst.SimpleString) and value.evaluated_value == ""
 
 
 def _site(facts: Facts, init: cst.Assign | cst.AnnAssign, name: str, refusals: list[str]) -> _Site | None:

@@ -16,7 +16,7 @@ from typing import ClassVar
 import libcst as cst
 
 from pipeline.proposers.rules._analysis import Facts, logical_body
-from pipeline.proposers.rules._base import FunctionRule, code, in_place_of, operand, replace, statements
+from pipeline.proposers.rules._base import FunctionRule, code, empty_string, in_place_of, operand, replace, statements
 from pipeline.proposers.rules._concat import accumulated_name, added_part
 from pipeline.proposers.rules._types import is_str
 
@@ -75,7 +75,7 @@ def _site(facts: Facts, loop: cst.For, refusals: list[str]) -> _Site | None:
     if init is None and not (facts.param(name) is not None and is_str(facts.annotation(name))):
         refusals.append(f"{name} is not known to be a str (set it from a string literal just before the loop)")
         return None
-    if init is not None and not _empty_literal(init.value):
+    if init is not None and not empty_string(init.value):
         init = None  # keep `s = "prefix"`; the loop becomes `s += "".join(...)`
     return _Site(loop, name, part, init)
 
@@ -95,7 +95,3 @@ def _literal_init(facts: Facts, loop: cst.For, name: str) -> cst.Assign | cst.An
     if isinstance(target, cst.Name) and target.value == name and alone and literal:
         return previous
     return None
-
-
-def _empty_literal(value: cst.BaseExpression | None) -> bool:
-    return isinstance(value, cst.SimpleString) and value.evaluated_value == ""
