@@ -125,7 +125,8 @@ def find_targets(
             candidates += _module_targets(tree, relative, module, profile, rules, specs.get(module), rejections, protected_symbols)
     candidates.sort(key=lambda t: (-t.seconds, -len(t.diagnostics), t.address))
     ranked = [t for t in candidates if t.seconds > 0 or t.diagnostics][:limit]
-    return ranked + [t for t in candidates if t.address in wanted and t not in ranked]
+    taken = {t.address for t in ranked}
+    return ranked + [t for t in candidates if t.address in wanted and t.address not in taken]
 
 
 def _module_targets(
