@@ -20,6 +20,7 @@ from verifiers.recording import benchmark_files, record_inputs
 from verifiers.sandbox import SandboxLimits, SandboxResult, SandboxUnavailable, run_sandboxed
 from verifiers.stats import CONFIDENCE, Comparison, Verdict, compare_timings
 from verifiers.atomic import write_text_atomic
+from verifiers.toolchain import toolchain
 from verifiers.toolrun import tool_home
 from verifiers.tree import copy_tree, hash_tree
 
@@ -76,7 +77,7 @@ def _coverage_cache(ctx: GateContext, targets: list[tuple[str, str]]) -> Path:
     """Which benchmark reaches which function depends only on the original tree: a run's
     candidates on one base share it."""
     tree = hash_tree(ctx.variant.original_root)
-    key = hashlib.sha256(json.dumps([sorted(tree.items()), sorted(targets)]).encode()).hexdigest()
+    key = hashlib.sha256(json.dumps([sorted(tree.items()), sorted(targets), toolchain()]).encode()).hexdigest()
     return tool_home().parent / "coverage" / f"{key}.json"
 
 

@@ -15,9 +15,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from pipeline import __version__
 from verifiers.base import Evidence, GateContext, Outcome, Strength
 from verifiers.sandbox import SandboxLimits, run_sandboxed
+from verifiers.toolchain import toolchain
 from verifiers.toolrun import tool_home
 
 __all__ = [
@@ -147,7 +147,8 @@ _LOGIC: Final = _verifiers_digest()
 
 
 def verdict_cache(key_parts: Sequence[str]) -> _Cache:
-    digest = hashlib.sha256("\x00".join([__version__, _LOGIC, *key_parts]).encode()).hexdigest()
+    """A settled verdict holds for this logic, these tool versions and these inputs only."""
+    digest = hashlib.sha256("\x00".join([_LOGIC, repr(toolchain()), *key_parts]).encode()).hexdigest()
     return _Cache(tool_home().parent / "verdicts" / digest[:2] / f"{digest}.json")
 
 

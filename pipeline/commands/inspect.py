@@ -24,6 +24,7 @@ from pipeline.report.jsonl import VERDICTS, read_records
 from pipeline.report.records import CandidateRecord
 from pipeline.report.summary import read_run_info, stopped_by, summarise
 from verifiers.base import Evidence, GateResult, Outcome
+from verifiers.toolchain import describe, differences, toolchain
 
 __all__ = ["print_candidate", "print_report"]
 
@@ -46,8 +47,12 @@ def _facts(report_dir: Path, records: list[CandidateRecord]) -> Table:
         ("candidates", f"{summary.candidates}: {summary.admitted} admitted, {summary.rejected} rejected"),
         ("rejected by", ", ".join(f"{gate} {count}" for gate, count in summary.rejected_by) or "—"),
         ("gating time", f"{summary.seconds:.1f} s"),
+        *(("decided by", describe(versions)) for versions in summary.toolchains),
         *summary.run,
     ]
+    replayed = summary.replayed(toolchain())
+    if replayed:
+        rows.append(("replayed here", f"under other versions than the verdicts': {', '.join(replayed)}"))
     for key, value in rows:
         facts.add_row(key, Text(value))
     return facts
@@ -121,6 +126,10 @@ def print_candidate(report_dir: Path, candidate: str, out: TextIO) -> int:
     parent = f" · parent {escape(record.parent)}" if record.parent else ""
     console.print(f"[bold]{escape(record.id)}[/bold] {verdict} · {escape(record.proposer)}{parent} · {record.seconds:.1f}s")
     console.print(Text(record.summary))
+    console.print(Text(f"decided by {describe(record.toolchain)}", style="dim"))
+    replayed = differences(record.toolchain, toolchain())
+    if replayed:
+        console.print(Text(f"replayed under other versions than the verdict's: {', '.join(replayed)}", style="yellow"))
     gates = Table(show_edge=False, header_style="bold")
     for column in ("gate", "outcome", "seconds", "strength"):
         gates.add_column(column, no_wrap=True)

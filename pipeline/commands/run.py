@@ -31,6 +31,7 @@ from pipeline.report.records import CandidateRecord
 from pipeline.report.reproductions import write_reproductions
 from verifiers.atomic import write_text_atomic
 from verifiers.base import Isolation
+from verifiers.toolchain import differences, toolchain
 
 __all__ = ["run_command"]
 
@@ -49,6 +50,8 @@ def run_command(args: argparse.Namespace, out: TextIO) -> int:
                           budgets=budgets_from(args))
     console = Console(file=out, highlight=False, soft_wrap=True)
     console.print(f"crucible run: {target.config.root} with the {proposer.NAME} proposer; report: {report_dir}")
+    if args.resume:
+        _warn_other_versions(report_dir, console)
 
     def on_record(record: CandidateRecord) -> None:
         write_reproductions(report_dir, record)
@@ -59,6 +62,14 @@ def run_command(args: argparse.Namespace, out: TextIO) -> int:
                        progress, state, args.jobs or os.cpu_count() or 1, on_record=on_record)
     _finish(target, report_dir, state, proposer, console, apply=args.apply)
     return 0
+
+
+def _warn_other_versions(report_dir: Path, console: Console) -> None:
+    """Verdicts kept from before are not re-gated: say when they were reached by other tools."""
+    replayed = sorted({d for r in read_records(report_dir) for d in differences(r.toolchain, toolchain())})
+    if replayed:
+        console.print(f"note: verdicts already in this report were reached under other versions: {', '.join(replayed)}",
+                      markup=False)
 
 
 def _proposer(args: argparse.Namespace) -> Proposer:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Any
 
 from verifiers.base import Evidence, GateResult, Outcome, SkipReason, Strength
+from verifiers.toolchain import toolchain
 
 __all__ = ["CandidateRecord", "record_from_json", "record_to_json"]
 
@@ -27,6 +28,8 @@ class CandidateRecord:
     kernel_digest: str
     created: str  # ISO 8601, UTC
     seconds: float
+    # Python and every verdict-deciding tool, as (name, version): verdicts depend on them.
+    toolchain: tuple[tuple[str, str], ...] = field(default_factory=toolchain)
 
 
 def _plain(value: Any) -> Any:
@@ -42,6 +45,7 @@ def _plain(value: Any) -> Any:
 def record_to_json(record: CandidateRecord) -> str:
     payload = _plain(asdict(record))
     payload["edits"] = [json.loads(edit) for edit in record.edits]
+    payload["toolchain"] = dict(record.toolchain)
     return json.dumps(payload, sort_keys=True, ensure_ascii=False)
 
 
@@ -63,4 +67,7 @@ def record_from_json(line: str) -> CandidateRecord:
         for g in data["gates"]
     )
     edits = tuple(json.dumps(e, sort_keys=True) for e in data["edits"])
-    return CandidateRecord(**{**data, "gates": gates, "edits": edits})
+    # A record written before versions were kept names none (not this machine's).
+    versions = data.get("toolchain") or {}
+    toolchain = tuple((str(k), str(v)) for k, v in versions.items()) if isinstance(versions, dict) else ()
+    return CandidateRecord(**{**data, "gates": gates, "edits": edits, "toolchain": toolchain})

@@ -17,6 +17,7 @@ from pipeline.report.records import CandidateRecord
 from verifiers.admit import accepts
 from verifiers.base import Evidence, GateResult, Outcome, SkipReason
 from verifiers.stats import Verdict, classify
+from verifiers.toolchain import Toolchain, differences
 
 __all__ = ["INTAKE", "RUN_INFO", "ReportSummary", "findings", "gate_order", "read_run_info", "rejecting_gates", "stopped_by", "summarise"]
 
@@ -79,6 +80,11 @@ class ReportSummary:
     seconds: float  # gating time, all candidates together
     best: CandidateRecord | None  # the admitted candidate with the highest speed-up
     run: tuple[tuple[str, str], ...]  # run.json, flattened for display
+    toolchains: tuple[Toolchain, ...] = ()  # the distinct versions that decided the verdicts
+
+    def replayed(self, current: Toolchain) -> list[str]:
+        """How the versions behind these verdicts differ from `current` (nothing when they match)."""
+        return sorted({d for versions in self.toolchains for d in differences(versions, current)})
 
     @property
     def rejected(self) -> int:
@@ -99,6 +105,7 @@ def summarise(records: list[CandidateRecord], run: tuple[tuple[str, str], ...] =
         seconds=sum(r.seconds for r in records),
         best=max((r for r in admitted if r.speedup), key=lambda r: r.speedup or 0.0, default=None),
         run=run,
+        toolchains=tuple(dict.fromkeys(r.toolchain for r in records)),
     )
 
 

@@ -14,6 +14,7 @@ from pipeline.report.htmlpage.assets import CSP, CSS, SCRIPT
 from pipeline.report.htmlpage.candidate import anchors, candidate_block, candidate_view
 from pipeline.report.records import CandidateRecord
 from pipeline.report.summary import ReportSummary, gate_order, rejecting_gates, summarise
+from verifiers.toolchain import describe, toolchain
 
 __all__ = ["render_page"]
 
@@ -28,7 +29,11 @@ def _facts(summary: ReportSummary, anchor_of: dict[str, str]) -> str:
         ("admitted", str(summary.admitted)),
         ("rejected", str(summary.rejected)),
         ("gating time", f"{summary.seconds:.1f} s"),
+        *(("decided by", escape(describe(versions))) for versions in summary.toolchains),
     ]
+    replayed = summary.replayed(toolchain())
+    if replayed:
+        rows.append(("read back under", escape(f"other versions than the verdicts': {', '.join(replayed)}")))
     if summary.best is not None and summary.best.speedup:
         rows.append(("best speed-up", f'<a href="#{anchor_of[summary.best.id]}">{escape(summary.best.id)}</a> '
                                       f"×{summary.best.speedup:.2f}"))

@@ -13,6 +13,7 @@ from pipeline.report.jsonl import append_record
 from tests.pipeline.report.conftest import CONTRACTS_REJECTED, lineage, record, recorded
 from tests.support import crucible
 from verifiers.base import GateResult, Outcome
+from verifiers.toolchain import describe, toolchain
 
 
 def _cli(*argv: str) -> tuple[int, str, str]:
@@ -36,6 +37,23 @@ def test_show_prints_diff_counterexample_and_its_test(report_dir: Path) -> None:
     for expected in ("+        if total >= limit:", "input", "first_over_budget([-1, -17869, 17870, 17870, 17870], 0)",
                      "returns 2", "def test_first_over_budget_contract() -> None:", "planner/planner.py"):
         assert expected in out
+
+
+def test_report_and_show_name_the_versions_and_say_when_they_differ_from_here(tmp_path: Path) -> None:
+    here = record("c-here", True)
+    there = record("c-there", False, toolchain=(("python", "3.11.7"), ("crosshair-tool", "0.0.114")))
+    for item in (here, there):
+        append_record(tmp_path, item)
+    code, out, _ = _cli("report", str(tmp_path))
+    flat = " ".join(out.replace("│", " ").split())  # the facts panel wraps long values
+    assert code == 0
+    assert f"decided by {describe(toolchain())}" in flat
+    assert "replayed here under other versions than the verdicts': crosshair-tool 0.0.114 (now" in flat
+    code, out, _ = _cli("show", str(tmp_path), "c-here")
+    assert code == 0 and "decided by python" in out and "replayed under other versions" not in out
+    code, out, _ = _cli("show", str(tmp_path), "c-there")
+    out = " ".join(out.split())
+    assert code == 0 and "replayed under other versions than the verdict's: crosshair-tool 0.0.114 (now" in out
 
 
 def test_record_text_is_printed_as_written(tmp_path: Path) -> None:
