@@ -77,6 +77,14 @@ def _parser() -> argparse.ArgumentParser:
     redteam.add_argument("--report-dir", type=Path, help="where the verdicts go (default: under ~/.local/state/crucible/reports)")
     redteam.set_defaults(handler=_redteam)
 
+    drift = commands.add_parser("drift", help="gate the red-team suite under the newest tool releases and show what changes")
+    drift.add_argument("--only", action="append", default=[], help="run only cases whose id contains this text")
+    drift.add_argument("--jobs", type=int, default=0, help="cases gated in parallel (default: number of cores)")
+    drift.add_argument("--report-dir", type=Path, help="where both sides' verdicts go (default: under ~/.local/state/crucible/reports)")
+    drift.add_argument("--baseline", type=Path, help="a red-team report of the locked toolchain to reuse instead of gating it again")
+    drift.add_argument("--scratch", type=Path, help="the scratch environment (default: ~/.cache/crucible/drift-venv)")
+    drift.set_defaults(handler=_drift)
+
     report = commands.add_parser("report", help="summarise a report directory")
     report.add_argument("report_dir", type=Path)
     report.set_defaults(handler=_report)
@@ -194,6 +202,12 @@ def _redteam(args: argparse.Namespace, out: TextIO) -> int:
     from pipeline.commands.redteam import run_redteam_command
 
     return run_redteam_command(args, out)
+
+
+def _drift(args: argparse.Namespace, out: TextIO) -> int:
+    from pipeline.commands.drift import run_drift_command
+
+    return run_drift_command(args, out)
 
 
 def _report(args: argparse.Namespace, out: TextIO) -> int:

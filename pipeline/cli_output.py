@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
 from pipeline.report.records import CandidateRecord
+from pipeline.report.summary import blamed_tool
 from verifiers.base import GateResult, Outcome
 
 __all__ = ["GateProgress", "RunProgress", "candidate_line", "gate_line", "print_verdict"]
@@ -172,6 +173,9 @@ def print_verdict(console: Console, record: CandidateRecord) -> None:
         console.print(f"[bold green]ADMITTED[/bold green] {escape(record.id)}{speedup}")
         return
     console.print(f"[bold red]REJECTED[/bold red] {escape(record.id)}: {escape(record.summary)}")
+    tool = blamed_tool(record)
+    if tool is not None:
+        console.print(f"    because a tool failed ({tool}), not because of a finding about the variant", markup=False)
     for result in record.gates:
         if result.outcome in (Outcome.PASS, Outcome.SKIPPED):
             continue

@@ -46,10 +46,27 @@ def main(job_path: str) -> int:
         result = CONTRACTS(job) if job["mode"] == "contracts" else EQUIVALENCE(job)
     except BaseException as exc:  # CrossHair's internal errors are BaseExceptions: report them all
         result = {"outcome": "error", "summary": f"worker crashed: {type(exc).__name__}: {exc}",
-                  "detail": traceback.format_exc()[-3000:]}
+                  "detail": traceback.format_exc()[-3000:], "culprit": culprit(exc), "exception": type(exc).__name__}
     sys.stdout.write(RESULT_MARK + json.dumps(result) + "\n")
     sys.stdout.flush()
     os._exit(0)  # do not run the variant's atexit hooks or wait for its threads
+
+
+TOOL_PACKAGES = {"crosshair": "crosshair-tool", "z3": "z3-solver"}
+
+
+def culprit(exc: BaseException) -> str | None:
+    """Whose failure a crash is: an analyser's distribution name, "crucible" for this worker's own
+    code, or None when it came from the code under judgement (then it is a finding about it)."""
+    top = (type(exc).__module__ or "").split(".")[0]
+    if top in TOOL_PACKAGES:
+        return TOOL_PACKAGES[top]
+    frames = traceback.extract_tb(exc.__traceback__)
+    innermost = os.path.abspath(frames[-1].filename) if frames else ""
+    for package, distribution in TOOL_PACKAGES.items():
+        if f"{os.sep}{package}{os.sep}" in innermost and f"{os.sep}site-packages{os.sep}" in innermost:
+            return distribution
+    return "crucible" if innermost == os.path.abspath(__file__) else None
 
 
 # -- loading ---------------------------------------------------------------------------------

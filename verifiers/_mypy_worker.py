@@ -21,7 +21,8 @@ def main(argv: list[str]) -> int:
         os.chdir(root)
         stdout, stderr, status = api.run(
             [
-                "--cache-dir", cache_dir, "--no-error-summary", "--show-error-codes",
+                # JSON lines, whatever the project's own settings say about the text format.
+                "--cache-dir", cache_dir, "--output", "json", "--no-error-summary", "--show-error-codes",
                 "--hide-error-context", "--no-color-output", "--no-pretty", "--show-traceback",
                 *targets,
             ]

@@ -86,6 +86,9 @@ class GateResult:
     strength: Strength | None = None
     skip_reason: SkipReason | None = None
     speedup: float | None = None
+    # "crosshair-tool 0.0.114" when the gate could not judge because that tool failed (crashed,
+    # or wrote what cannot be read): a finding about the tool, not about the variant.
+    tool_failure: str | None = None
 
     def timed(self, seconds: float) -> GateResult:
         return replace(self, seconds=round(seconds, 4))

@@ -14,7 +14,9 @@ from typing import Any, ClassVar
 from verifiers.base import Evidence, GateContext, GateResult, Outcome, Strength
 from verifiers.changes import ModuleChange, changed_modules
 from verifiers.counterexamples import contract_test, split_call
-from verifiers.formal import Counterexample, FunctionVerdict, combine, install_worker, parallel, run_worker, verdict_cache
+from verifiers.formal import (
+    Counterexample, FunctionVerdict, blame, combine, install_worker, parallel, run_worker, tool_failure, verdict_cache,
+)
 from verifiers.specs import ModuleSpecs, load_specs, weave
 from verifiers.tree import copy_tree, hash_tree
 
@@ -47,9 +49,10 @@ class ContractsGate:
         failing = [v for v in verdicts if v.outcome is outcome]
         summary = (
             f"{len(verdicts)} contracted function(s) hold" if outcome is Outcome.PASS
-            else f"{failing[0].name}: {failing[0].summary}"
+            else f"{failing[0].tool_failure} failed on {failing[0].name} (not a finding about the variant): {failing[0].summary}"
+            if failing[0].tool_failure else f"{failing[0].name}: {failing[0].summary}"
         )
-        return GateResult(self.NAME, outcome, summary, evidence, strength=strength)
+        return GateResult(self.NAME, outcome, summary, evidence, strength=strength, tool_failure=tool_failure(verdicts, outcome))
 
 
 def _condition_count(specs: ModuleSpecs, qualname: str) -> int:
@@ -85,7 +88,10 @@ def _check_one(ctx: GateContext, tree: Path, change: ModuleChange, qualname: str
     job = {"mode": "contracts", "module": change.module, "qualname": qualname,
            "budget": {"search_seconds": per_condition, "per_path_seconds": b.per_path_seconds}}
     result = run_worker(ctx, tree, job, f"contracts-{change.module}-{qualname}")
-    verdict = _verdict(change.module, qualname, result)
+    command = ["-m", "crosshair", "check", "--analysis_kind", "PEP316", f"{change.module}.{qualname}",
+               "--per_condition_timeout", str(per_condition), "--per_path_timeout", str(b.per_path_seconds)]
+    verdict = blame(_verdict(change.module, qualname, result), ctx, tree, result, command,
+                    "in a copy of the patched project with the contracts of specs/ woven in as docstrings")
     cache.store(verdict)
     return verdict
 

@@ -18,7 +18,9 @@ from typing import Any, ClassVar
 from verifiers.base import Evidence, GateContext, GateResult, Outcome, Strength
 from verifiers.changes import ModuleChange, changed_hunks, changed_modules, function_index
 from verifiers.counterexamples import equivalence_test
-from verifiers.formal import Counterexample, FunctionVerdict, Job, combine, install_worker, parallel, run_worker, verdict_cache
+from verifiers.formal import (
+    Counterexample, FunctionVerdict, Job, blame, combine, install_worker, parallel, run_worker, tool_failure, verdict_cache,
+)
 from verifiers.recording import RECORDINGS, record_inputs
 from verifiers.shadow import install_shadows, shadow_name
 from verifiers.specs import CONDITION, ModuleSpecs, load_specs
@@ -68,7 +70,9 @@ def _result(name: str, verdicts: list[FunctionVerdict], paths: dict[str, str], f
     else:
         assert failing is not None
         summary = f"{failing.name}: {failing.summary}"
-    return GateResult(name, outcome, summary, tuple(evidence), strength=strength)
+        if failing.tool_failure:
+            summary = f"{failing.tool_failure} failed on {failing.name} (not a finding about the variant): {failing.summary}"
+    return GateResult(name, outcome, summary, tuple(evidence), strength=strength, tool_failure=tool_failure(verdicts, outcome))
 
 
 def _comparison_tree(ctx: GateContext, changes: list[ModuleChange]) -> tuple[Path, dict[str, list[str]]]:
@@ -138,7 +142,10 @@ def _state_check(ctx: GateContext, tree: Path, change: ModuleChange, shared: dic
         # Private state may differ (a list became a set): its readers are compared instead.
         return FunctionVerdict(change.module, "", Outcome.PASS, "private module state differs; its readers are compared", Strength.EXHAUSTIVE, detail=detail)
     strength = Strength.EXHAUSTIVE if result["outcome"] == "pass" else None
-    return FunctionVerdict(change.module, "", Outcome(result["outcome"]), result["summary"], strength, detail=detail or result.get("detail", ""))
+    verdict = FunctionVerdict(change.module, "", Outcome(result["outcome"]), result["summary"], strength, detail=detail or result.get("detail", ""))
+    shadow = job["shadow"]
+    return blame(verdict, ctx, tree, result, ["-c", f"import {shadow}, {change.module}"],
+                 f"in a copy of the patched project with the original {change.path} saved as module {shadow}")
 
 
 def _preconditions(specs: ModuleSpecs | None, qualname: str) -> list[str]:
@@ -176,9 +183,19 @@ def _function_check(ctx: GateContext, tree: Path, change: ModuleChange, qualname
     job = {"mode": "equivalence", "module": change.module, "shadow": shadow_name(change.module, change.path), "qualname": qualname,
            "shared_classes": shared[change.module], "budget": _budget(ctx), "seeds": seeds, "hunks": hunks,
            "crosshair": not replay, "recordings": recordings if replay else None, "preconditions": preconditions}
-    verdict = _function_verdict(change.module, qualname, run_worker(ctx, tree, job, f"eq-{change.module}-{qualname}"))
+    result = run_worker(ctx, tree, job, f"eq-{change.module}-{qualname}")
+    verdict = blame(_function_verdict(change.module, qualname, result), ctx, tree, result, _diffbehavior(ctx, job),
+                    f"in a copy of the patched project with the original {change.path} saved as module {job['shadow']}")
     cache.store(verdict)
     return verdict
+
+
+def _diffbehavior(ctx: GateContext, job: dict[str, Any]) -> list[str]:
+    """CrossHair's own command for this comparison (what a tool failure is reproduced with)."""
+    b = ctx.budgets
+    return ["-m", "crosshair", "diffbehavior", f"{job['shadow']}.{job['qualname']}", f"{job['module']}.{job['qualname']}",
+            "--exception_equivalence", "SAME_TYPE", "--per_condition_timeout", str(b.search_seconds),
+            "--per_path_timeout", str(b.per_path_seconds)]
 
 
 def _constants(path: Path) -> dict[str, int | bool]:

@@ -6,18 +6,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shlex
 import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
 
 from verifiers.base import Evidence, GateContext, Outcome, Strength
 from verifiers.sandbox import SandboxLimits, run_sandboxed
-from verifiers.toolchain import toolchain
+from verifiers.toolchain import toolchain, version_of
 from verifiers.toolrun import tool_home
 
 __all__ = [
@@ -27,7 +28,11 @@ __all__ = [
     "WORKER",
     "combine",
     "parallel",
+    "blame",
+    "blamed_tool",
+    "reproduce",
     "run_worker",
+    "tool_failure",
     "verdict_cache",
 ]
 
@@ -59,12 +64,19 @@ class FunctionVerdict:
     counterexample: Counterexample | None = None
     detail: str = ""
     cached: bool = field(default=False, compare=False)
+    tool_failure: str | None = None  # "crosshair-tool 0.0.114": the analyser failed, not the variant
 
     @property
     def name(self) -> str:
         return f"{self.module}.{self.qualname}" if self.qualname else self.module
 
     def evidence(self, path: str | None) -> Evidence:
+        if self.tool_failure is not None:
+            return Evidence(
+                f"{self.name}: {self.outcome.value}: {self.tool_failure} failed while analysing it (a fault of the "
+                f"tool, not a finding about the variant): {self.summary}", path, None, rule="tool-failure",
+                excerpt=self.detail,
+            )
         strength = f" ({self.strength.value})" if self.strength else ""
         excerpt = self.detail
         if self.counterexample is not None:
@@ -76,6 +88,14 @@ class FunctionVerdict:
             rule=self.qualname or "module-state", excerpt=excerpt,
             reproduction=self.counterexample.test if self.counterexample and self.counterexample.test else None,
         )
+
+
+def tool_failure(verdicts: Sequence[FunctionVerdict], outcome: Outcome) -> str | None:
+    """The tool(s) to blame when every verdict that decided `outcome` is a tool's failure."""
+    deciding = [v for v in verdicts if v.outcome is outcome]
+    if outcome is Outcome.PASS or outcome is Outcome.FAIL or not deciding or any(v.tool_failure is None for v in deciding):
+        return None
+    return ", ".join(sorted({v.tool_failure for v in deciding if v.tool_failure}))
 
 
 def combine(verdicts: Sequence[FunctionVerdict]) -> tuple[Outcome, Strength | None]:
@@ -105,6 +125,43 @@ def parallel(jobs: Sequence[Job], gate_seconds: float) -> list[FunctionVerdict]:
 
     with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), os.cpu_count() or 1))) as pool:
         return list(pool.map(run, jobs))
+
+
+def blamed_tool(result: dict[str, Any]) -> str | None:
+    """The worker's verdict on a crash: which tool (with its version) failed, if not the variant."""
+    culprit = result.get("culprit")
+    if not isinstance(culprit, str):
+        return None
+    return f"crucible {_LOGIC[:12]} (its formal worker)" if culprit == "crucible" else f"{culprit} {version_of(culprit)}"
+
+
+def reproduce(ctx: GateContext, tree: Path, command: Sequence[str], result: dict[str, Any], where: str) -> str:
+    """Run the tool's own command line on the same tree, outside Crucible's worker, and say whether
+    it shows the same failure: the evidence an auditor (or the tool's maintainers) can act on."""
+    shown = "python " + shlex.join(command)
+    workdir = ctx.scratch / f"reproduce-{len(list(ctx.scratch.iterdir()))}"
+    shutil.copytree(tree, workdir, symlinks=True)
+    b = ctx.budgets
+    limits = SandboxLimits(b.function_seconds, int(b.function_seconds * 2) + 5, b.memory_bytes, b.file_bytes, b.processes)
+    run = run_sandboxed([sys.executable, *command], workdir=workdir, limits=limits, isolation=ctx.isolation)
+    shutil.rmtree(workdir, ignore_errors=True)
+    output = run.tool.excerpt(6000)
+    exception = str(result.get("exception") or "")
+    if exception and exception in output:
+        return f"reproduced outside Crucible by the tool's own command ({where}):\n  {shown}"
+    why = "timed out" if run.tool.timed_out else f"exit {run.tool.returncode}"
+    return (f"the tool's own command did not show it ({why}; it needs the checks Crucible wraps around the call), "
+            f"tried {where}:\n  {shown}")
+
+
+def blame(verdict: FunctionVerdict, ctx: GateContext, tree: Path, result: dict[str, Any],
+          command: Sequence[str], where: str) -> FunctionVerdict:
+    """`verdict`, marked as a tool's failure (with a reproduction) when the worker blamed a tool."""
+    tool = blamed_tool(result)
+    if tool is None:
+        return verdict
+    reproduction = reproduce(ctx, tree, command, result, where)
+    return replace(verdict, tool_failure=tool, detail=f"{reproduction}\n\n{verdict.detail}".strip())
 
 
 def install_worker(tree: Path) -> None:

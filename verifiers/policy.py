@@ -14,6 +14,7 @@ from typing import ClassVar, Final
 from verifiers import novelty
 from verifiers.base import Evidence, GateContext, GateResult, Outcome
 from verifiers.suppressions import Suppression, find_suppressions
+from verifiers.toolchain import version_of
 from verifiers.toolrun import ToolResult, clean_environment, run_tool
 
 __all__ = ["BUILTIN_RULES", "PolicyGate", "semgrep_executable"]
@@ -92,7 +93,11 @@ def _scan(ctx: GateContext, files: tuple[str, ...], configs: list[Path]) -> list
         return GateResult(PolicyGate.NAME, Outcome.ERROR, "semgrep is not installed")
     report = _parse(result)
     if isinstance(report, str):
-        return GateResult(PolicyGate.NAME, Outcome.ERROR, report, (Evidence(report, excerpt=result.excerpt()),))
+        # Semgrep crashing, or failing on files libcst parsed, is a fault of the tool; a time-out
+        # may be the variant's doing (a huge file), so it is not blamed on Semgrep.
+        blamed = None if result.timed_out else f"semgrep {version_of('semgrep')}"
+        return GateResult(PolicyGate.NAME, Outcome.ERROR, report, (Evidence(report, excerpt=result.excerpt()),),
+                          tool_failure=blamed)
     return _new_findings(report, roots)
 
 

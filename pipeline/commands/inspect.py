@@ -22,7 +22,7 @@ from pipeline.report.files import INDEX
 from pipeline.report.htmlpage.evidence import counterexample_fields
 from pipeline.report.jsonl import VERDICTS, read_records
 from pipeline.report.records import CandidateRecord
-from pipeline.report.summary import read_run_info, stopped_by, summarise
+from pipeline.report.summary import blamed_tool, read_run_info, stopped_by, summarise
 from verifiers.base import Evidence, GateResult, Outcome
 from verifiers.toolchain import describe, differences, toolchain
 
@@ -46,6 +46,8 @@ def _facts(report_dir: Path, records: list[CandidateRecord]) -> Table:
         ("proposer", ", ".join(f"{name} ({count})" for name, count in summary.proposers) or "—"),
         ("candidates", f"{summary.candidates}: {summary.admitted} admitted, {summary.rejected} rejected"),
         ("rejected by", ", ".join(f"{gate} {count}" for gate, count in summary.rejected_by) or "—"),
+        *((("a tool failed", ", ".join(f"{tool} at {gate}: {count}" for (tool, gate), count in summary.tool_failures)),)
+          if summary.tool_failures else ()),
         ("gating time", f"{summary.seconds:.1f} s"),
         *(("decided by", describe(versions)) for versions in summary.toolchains),
         *summary.run,
@@ -73,8 +75,10 @@ def print_report(report_dir: Path, out: TextIO) -> int:
     for record in records:
         verdict = Text("admitted", style="green") if record.admitted else Text("rejected", style="red")
         speedup = f"×{record.speedup:.2f}" if record.admitted and record.speedup else ""
+        tool = blamed_tool(record)
+        stop = f"{stopped_by(record)} ({tool} failed)" if tool else stopped_by(record) or ""
         table.add_row(Text(record.id), Text(record.parent or ""), Text(record.proposer), verdict,
-                      Text(stopped_by(record) or ""), speedup, f"{record.seconds:.1f}")
+                      Text(stop), speedup, f"{record.seconds:.1f}")
     console.print(table)
     index = report_dir / INDEX
     if index.is_file():

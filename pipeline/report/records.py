@@ -62,7 +62,7 @@ def record_from_json(line: str) -> CandidateRecord:
             evidence=tuple(_evidence(e) for e in g["evidence"]), seconds=g["seconds"],
             strength=Strength(g["strength"]) if g.get("strength") else None,
             skip_reason=SkipReason(g["skip_reason"]) if g.get("skip_reason") else None,
-            speedup=g.get("speedup"),
+            speedup=g.get("speedup"), tool_failure=g.get("tool_failure"),
         )
         for g in data["gates"]
     )

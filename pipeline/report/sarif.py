@@ -91,6 +91,8 @@ def _result(record: CandidateRecord, lines: list[DiffLine], result: GateResult, 
         properties["finding"] = item.rule
     if item is not None and item.reproduction:
         properties["reproduction"] = item.reproduction
+    if result.tool_failure:
+        properties["toolFailure"] = result.tool_failure  # the analyser failed, not the variant
     fingerprint = hashlib.sha256(f"{record.id}\0{result.gate}\0{message}".encode()).hexdigest()[:32]
     return {
         "ruleId": result.gate, "ruleIndex": rule_index, "level": _LEVEL.get(result.outcome, "error"), "kind": "fail",
@@ -126,7 +128,9 @@ def sarif_log(records: list[CandidateRecord]) -> str:
     root = _repository_root(Path(projects[0])) if projects else Path.cwd()
     run = {
         "tool": {"driver": {"name": "Crucible", "version": __version__, "semanticVersion": __version__,
-                            "rules": [_rule(name) for name in rules]}},
+                            "rules": [_rule(name) for name in rules]},
+                 # The versions that decided the verdicts (of the first record: `crucible report` lists all).
+                 "extensions": [{"name": name, "version": version} for name, version in (records[0].toolchain if records else ())]},
         "originalUriBaseIds": {_ROOT: {"uri": root.resolve().as_uri() + "/"}},
         "invocations": [{"executionSuccessful": True}],
         "results": results,

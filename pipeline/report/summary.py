@@ -19,7 +19,7 @@ from verifiers.base import Evidence, GateResult, Outcome, SkipReason
 from verifiers.stats import Verdict, classify
 from verifiers.toolchain import Toolchain, differences
 
-__all__ = ["INTAKE", "RUN_INFO", "ReportSummary", "findings", "gate_order", "read_run_info", "rejecting_gates", "stopped_by", "summarise"]
+__all__ = ["INTAKE", "RUN_INFO", "ReportSummary", "blamed_tool", "findings", "gate_order", "read_run_info", "rejecting_gates", "stopped_by", "summarise"]
 
 RUN_INFO: Final = "run.json"
 INTAKE: Final = "intake"  # the pseudo-gate of a patch Crucible refused before any gate ran
@@ -30,6 +30,14 @@ def stopped_by(record: CandidateRecord) -> str | None:
     if record.admitted:
         return None
     return next((r.gate for r in record.gates if not accepts(r)), INTAKE if not record.gates else record.summary.split(":", 1)[0])
+
+
+def blamed_tool(record: CandidateRecord) -> str | None:
+    """The tool whose failure stopped the candidate ("crosshair-tool 0.0.114"), or None when the
+    stopping gate judged the variant itself (or nothing stopped it)."""
+    if record.admitted:
+        return None
+    return next((r.tool_failure for r in record.gates if not accepts(r)), None)
 
 
 def rejecting_gates(record: CandidateRecord) -> list[str]:
@@ -76,7 +84,9 @@ class ReportSummary:
     proposers: tuple[tuple[str, int], ...]  # name, candidates proposed
     candidates: int
     admitted: int
-    rejected_by: tuple[tuple[str, int], ...]  # first rejecting gate, candidates; in gate order
+    rejected_by: tuple[tuple[str, int], ...]  # first rejecting gate, candidates; in gate order (the variant's own failures)
+    # Rejections because a tool failed, not the variant: (tool, gate), candidates.
+    tool_failures: tuple[tuple[tuple[str, str], int], ...]
     seconds: float  # gating time, all candidates together
     best: CandidateRecord | None  # the admitted candidate with the highest speed-up
     run: tuple[tuple[str, str], ...]  # run.json, flattened for display
@@ -92,7 +102,8 @@ class ReportSummary:
 
 
 def summarise(records: list[CandidateRecord], run: tuple[tuple[str, str], ...] = ()) -> ReportSummary:
-    stops = Counter(stop for r in records if (stop := stopped_by(r)) is not None)
+    stops = Counter(stop for r in records if (stop := stopped_by(r)) is not None and blamed_tool(r) is None)
+    broken = Counter((tool, stopped_by(r) or "") for r in records if (tool := blamed_tool(r)) is not None)
     order = gate_order(records)
     admitted = [r for r in records if r.admitted]
     return ReportSummary(
@@ -102,6 +113,7 @@ def summarise(records: list[CandidateRecord], run: tuple[tuple[str, str], ...] =
         candidates=len(records),
         admitted=len(admitted),
         rejected_by=tuple((gate, stops[gate]) for gate in order + sorted(set(stops) - set(order)) if stops[gate]),
+        tool_failures=tuple(sorted(broken.items())),
         seconds=sum(r.seconds for r in records),
         best=max((r for r in admitted if r.speedup), key=lambda r: r.speedup or 0.0, default=None),
         run=run,

@@ -41,6 +41,10 @@ def _facts(summary: ReportSummary, anchor_of: dict[str, str]) -> str:
     facts = "".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in rows)
     stops = "".join(f"<li>{escape(gate)}: <b>{count}</b></li>" for gate, count in summary.rejected_by)
     stops_html = f'<h4>Rejected by gate (the first gate that rejected)</h4><ul class="stops">{stops}</ul>' if stops else ""
+    broken = "".join(f"<li>{escape(tool)} at {escape(gate)}: <b>{count}</b></li>" for (tool, gate), count in summary.tool_failures)
+    if broken:
+        stops_html += ('<h4>Rejected because a tool failed (a fault of the analyser, not a finding about the variant)</h4>'
+                       f'<ul class="stops tool-failures">{broken}</ul>')
     return f'<section id="summary"><h2>Summary</h2><dl class="facts">{facts}</dl>{stops_html}</section>'
 
 
