@@ -74,9 +74,17 @@ def test_the_workflow_gates_pull_requests_and_runs_on_a_schedule() -> None:
     assert _uses("gate", "actions/checkout")["with"]["fetch-depth"] == 0
 
 
+def test_a_scheduled_job_shows_what_the_newest_tool_releases_would_change() -> None:
+    drift = _workflow()["jobs"]["toolchain-drift"]
+    assert "schedule" in drift["if"]
+    scripts = "\n".join(str(s.get("run", "")) for s in _steps("toolchain-drift"))
+    assert ".ci/setup" in scripts and "crucible drift" in scripts and "pipefail" in scripts
+    assert "crucible-drift/" in _uses("toolchain-drift", "actions/upload-artifact")["with"]["path"]
+
+
 def test_every_crucible_command_and_option_is_real() -> None:
     commands = _crucible_commands()
-    assert [c[1] for c in commands] == ["gate", "run"]
+    assert [c[1] for c in commands] == ["gate", "run", "drift"]
     for words in commands:
         options = set(re.findall(r"--[\w-]+", _help(words[1])))
         used = {w.split("=", 1)[0] for w in words[2:] if w.startswith("--")}
