@@ -17,7 +17,9 @@ from typing import ClassVar, Final
 from verifiers.base import Evidence, GateContext, GateResult, Outcome, SkipReason
 from verifiers.changes import changed_modules
 from verifiers.recording import benchmark_files, record_inputs
-from verifiers.sandbox import SandboxLimits, SandboxResult, SandboxUnavailable, run_sandboxed
+from verifiers.sandbox import SandboxLimits, SandboxUnavailable
+from verifiers.tamper import Fingerprints, tampering
+from verifiers.testsuite import SuiteRun, run_harnessed
 from verifiers.stats import CONFIDENCE, Comparison, Verdict, compare_timings
 from verifiers.atomic import write_text_atomic
 from verifiers.toolchain import toolchain
@@ -88,49 +90,63 @@ def _interleaved(ctx: GateContext, selected: list[str]) -> tuple[Samples, Sample
     """Rounds of O V / V O / O V …: drift on the machine hits both versions alike."""
     samples: dict[str, Samples] = {"original": {}, "variant": {}}
     trees = {"original": ctx.variant.original_root, "variant": ctx.variant.root}
+    baseline: Fingerprints | None = None
     for round_ in range(ctx.budgets.benchmark_rounds):
         order = ("original", "variant") if round_ % 2 == 0 else ("variant", "original")
         for label in order:
-            run, timings = _run_once(ctx, trees[label], selected, f"{label}-{round_}")
-            if timings is None:
-                outcome = Outcome.ERROR if label == "original" else Outcome.FAIL
-                why = "timed out" if run.tool.timed_out else f"exit {run.tool.returncode}"
-                return GateResult(BenchmarkGate.NAME, outcome, f"benchmarks failed on the {label} ({why})",
-                                  (Evidence(f"benchmark run on the {label} failed", excerpt=run.tool.excerpt()),))
-            for node, data in timings.items():
+            run = _run_once(ctx, trees[label], selected, f"{label}-{round_}")
+            if label == "original":
+                baseline = baseline or run.fingerprints
+            problem = _problem(run, label, baseline)
+            if problem is not None:
+                return problem
+            assert run.benchmarks is not None
+            for node, data in run.benchmarks.items():
                 samples[label].setdefault(node, []).extend(data)
     return samples["original"], samples["variant"]
 
 
-def _run_once(ctx: GateContext, tree: Path, selected: list[str], label: str) -> tuple[SandboxResult, Samples | None]:
+def _problem(run: SuiteRun, label: str, baseline: Fingerprints | None) -> GateResult | None:
+    """Why this run's timings cannot be used: a broken channel or tampering (error), a failed run
+    (error on the original, fail on the variant), or no timings reported."""
+    if run.problem is not None:
+        return GateResult(BenchmarkGate.NAME, Outcome.ERROR, f"{label}: {run.problem}", (Evidence(run.problem, rule="tampering"),))
+    failure = run.failure() or (None if run.benchmarks else "no timings reported")
+    if failure is not None:
+        outcome = Outcome.ERROR if label == "original" else Outcome.FAIL
+        return GateResult(BenchmarkGate.NAME, outcome, f"benchmarks failed on the {label} ({failure})",
+                          (Evidence(f"benchmark run on the {label} failed", excerpt=run.sandbox.tool.excerpt()),))
+    if label == "variant":
+        forged = tampering(run.fingerprints, baseline)
+        if forged:
+            evidence = tuple(Evidence(f"changed while the variant ran: {line}", rule="tampering") for line in forged[:20])
+            return GateResult(BenchmarkGate.NAME, Outcome.ERROR, f"the variant's benchmark run tampered with the judge: "
+                              f"{forged[0]}", evidence)
+    return None
+
+
+def _run_once(ctx: GateContext, tree: Path, selected: list[str], label: str) -> SuiteRun:
     workdir = copy_tree(tree, ctx.scratch / f"bench-{label}")
     shutil.copyfile(Path(__file__).with_name("_bench_plugin.py"), workdir / f"{_PLUGIN}.py")
-    report = workdir / ".crucible-benchmark.json"
     b = ctx.budgets
     limits = SandboxLimits(b.test_seconds, b.test_cpu_seconds, b.memory_bytes, b.file_bytes, b.processes)
     argv = [
         sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "pytest_benchmark.plugin",
-        "-p", _PLUGIN, "--benchmark-only", f"--benchmark-json={report}", "--benchmark-max-time=0.15", "--benchmark-min-rounds=5",
+        "-p", _PLUGIN, "--benchmark-only", f"--benchmark-json={workdir / '.crucible-benchmark-unread.json'}",
+        "--benchmark-max-time=0.15", "--benchmark-min-rounds=5",
         "--benchmark-warmup=on", "--benchmark-warmup-iterations=1", "--benchmark-disable-gc",
         "--rootdir", str(workdir), *selected,
     ]
-    run = run_sandboxed(argv, workdir=workdir, limits=limits, isolation=ctx.isolation,
-                        env={"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"})
-    timings = _read(report) if run.tool.returncode == 0 else None
-    return run, timings
-
-
-def _read(report: Path) -> Samples | None:
-    if not report.is_file() or report.is_symlink():
-        return None
-    try:
-        data = json.loads(report.read_text(encoding="utf-8"))
-        return {str(b["fullname"]): [float(t) for t in b["stats"]["data"]] for b in data["benchmarks"]}
-    except (ValueError, KeyError, TypeError):
-        return None
+    # The timings come over the harness's channel (pytest-benchmark's own hook), never from the
+    # JSON file in the copy, which the variant could write.
+    return run_harnessed(ctx, workdir, argv, limits)
 
 
 def _judge(name: str, original: Samples, variant: Samples) -> GateResult:
+    missing = sorted(original.keys() - variant.keys())
+    if missing:  # timed on the original, not on the variant: never passed over unexamined
+        evidence = tuple(Evidence(f"{node} ran on the original but reported no timing on the variant", rule=node) for node in missing)
+        return GateResult(name, Outcome.FAIL, evidence[0].message, evidence)
     nodes = sorted(original.keys() & variant.keys())
     # One verdict per benchmark: the confidence level is Bonferroni-corrected so that judging
     # twenty benchmarks does not make one of them look slower by chance.

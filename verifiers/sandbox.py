@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Final
 
 from verifiers.base import Isolation
+from verifiers.channel import Listener
 from verifiers.toolrun import ToolResult, run_tool
 
 __all__ = ["SandboxLimits", "SandboxResult", "SandboxUnavailable", "run_sandboxed", "sandbox_problem"]
@@ -104,15 +105,19 @@ def run_sandboxed(
     isolation: Isolation,
     env: Mapping[str, str] | None = None,
     readonly: Sequence[Path] = (),
+    channel: Listener | None = None,
 ) -> SandboxResult:
-    """Run `argv` in `workdir` (the only writable place) under `limits`.
+    """Run `argv` in `workdir` (the only writable place) under `limits`; with a `channel`, the
+    process inherits its pipes (its reports come back on them, never through the copy).
 
     Raises SandboxUnavailable when namespaces are impossible and weak isolation was not allowed.
     """
     problem = sandbox_problem()
     if problem is not None and isolation is Isolation.STRICT:
+        if channel is not None:
+            channel.started()
         raise SandboxUnavailable(problem)
-    environment = _environment(workdir, env)
+    environment = _environment(workdir, {**(env or {}), **(channel.env if channel is not None else {})})
     drop_root = os.geteuid() == 0 and problem is None
     if drop_root:
         _hand_over(workdir)
@@ -135,6 +140,8 @@ def run_sandboxed(
     result = run_tool(
         command, cwd=workdir, timeout=limits.wall_seconds, env=run_env,
         preexec=functools.partial(_apply_limits, limits),
+        pass_fds=channel.child_fds if channel is not None else (),
+        on_start=channel.started if channel is not None else None,
     )
     if problem is None:
         _await_teardown(workdir)

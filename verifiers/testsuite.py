@@ -3,24 +3,36 @@
 The original and the variant run side by side (two cores, same wall time as one) and are
 compared test by test: every test the original passes must run and pass on the variant. A
 variant that makes tests vanish, hangs, crashes, or exhausts its limits fails.
+
+Outcomes come from the suite harness (`_suite_plugin.py`) over the authenticated channel, never
+from files the variant could write; a run whose channel was forged, or that changed what the
+judge relies on (its fingerprint), is `error`: its reports vouch for nothing.
 """
 
 from __future__ import annotations
 
+import json
+import shutil
 import sys
-import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, Final
 
 from verifiers.base import Evidence, GateContext, GateResult, Outcome
+from verifiers.channel import ChannelBroken, Listener, Message
 from verifiers.sandbox import SandboxLimits, SandboxResult, SandboxUnavailable, run_sandboxed
+from verifiers.tamper import Fingerprints, fingerprints, tampering
 from verifiers.tree import copy_tree
 
-__all__ = ["TestOutcome", "TestSuiteGate", "run_test_suite"]
+__all__ = ["HARNESS", "SUITE_PLUGIN", "SuiteRun", "TestOutcome", "TestSuiteGate", "install_suite_plugin", "run_harnessed",
+           "run_test_suite"]
 
-REPORT: Final = ".crucible-junit.xml"
+HARNESS: Final = "_crucible_harness.py"  # verifiers/_harness.py, as copied into a sandboxed tree
+SUITE_PLUGIN: Final = "_crucible_suite_plugin"  # verifiers/_suite_plugin.py, loaded with -p
+_HARNESS_SOURCE: Final = Path(__file__).with_name("_harness.py")
+_SUITE_PLUGIN_SOURCE: Final = Path(__file__).with_name("_suite_plugin.py")
+
 SIGNALS: Final = {9: "SIGKILL (CPU or memory limit?)", 24: "SIGXCPU (CPU time limit)", 25: "SIGXFSZ (file size limit)", 11: "SIGSEGV"}
 
 
@@ -33,8 +45,13 @@ class TestOutcome:
 
 @dataclass(frozen=True)
 class SuiteRun:
+    """One sandboxed pytest run as its harness reported it over the channel."""
+
     sandbox: SandboxResult
-    outcomes: dict[str, TestOutcome] | None  # None when pytest left no readable report
+    outcomes: dict[str, TestOutcome] | None  # None when the run did not report to its end
+    problem: str | None = None  # why the reports cannot be used (a broken channel: tampering)
+    fingerprints: Fingerprints | None = None
+    benchmarks: dict[str, list[float]] | None = None  # pytest-benchmark's samples, when it ran
 
     def failure(self) -> str | None:
         """Why this run cannot be compared at all, or None."""
@@ -46,7 +63,7 @@ class SuiteRun:
         if tool.returncode == 5:
             return "pytest collected no tests"
         if self.outcomes is None:
-            return f"pytest ended (exit {tool.returncode}) without a test report"
+            return f"pytest ended (exit {tool.returncode}) without a test report (no closing report on the channel)"
         if tool.returncode not in (0, 1):
             return f"pytest could not run the suite (exit {tool.returncode}: collection or internal error)"
         return None
@@ -74,14 +91,23 @@ class TestSuiteGate:
 
 def _judge(name: str, original: SuiteRun, variant: SuiteRun) -> GateResult:
     isolation = Evidence(f"sandbox: {variant.sandbox.isolation}", rule="isolation")
-    broken = original.failure()
+    broken = original.problem or original.failure()
     if broken is not None or original.outcomes is None:
         return GateResult(name, Outcome.ERROR, f"the original's test suite did not complete: {broken}",
                           (Evidence(broken or "no report", excerpt=original.sandbox.tool.excerpt()), isolation))
+    if not any(o.passed for o in original.outcomes.values()):
+        return GateResult(name, Outcome.ERROR, f"the original passes none of its {len(original.outcomes)} test(s) "
+                          "(all skipped or failing): the suite vouches for nothing", (isolation,))
+    if variant.problem is not None:
+        return GateResult(name, Outcome.ERROR, f"variant: {variant.problem}",
+                          (Evidence(variant.problem, rule="tampering"), isolation))
     problem = variant.failure()
-    if problem is not None or variant.outcomes is None:
+    if problem is not None or variant.outcomes is None:  # a run that did not complete proves nothing either way
         return GateResult(name, Outcome.FAIL, f"variant: {problem}",
                           (Evidence(problem or "no report", excerpt=variant.sandbox.tool.excerpt()), isolation))
+    forged = tampering(variant.fingerprints, original.fingerprints)
+    if forged:
+        return _tampered(name, forged, isolation)
     evidence = []
     for test_id, before in sorted(original.outcomes.items()):
         after = variant.outcomes.get(test_id)
@@ -97,37 +123,68 @@ def _judge(name: str, original: SuiteRun, variant: SuiteRun) -> GateResult:
     return GateResult(name, Outcome.PASS, f"{passed} test(s) pass as on the original", (isolation,))
 
 
+def _tampered(name: str, changed: list[str], isolation: Evidence) -> GateResult:
+    """The variant's run changed what the judge relies on: its reports vouch for nothing."""
+    evidence = tuple(Evidence(f"changed while the variant ran: {line}", rule="tampering") for line in changed[:20])
+    return GateResult(name, Outcome.ERROR, f"the variant's run tampered with the judge: {changed[0]}", (*evidence, isolation))
+
+
 def run_test_suite(ctx: GateContext, tree: Path, label: str) -> SuiteRun:
     """Run the suite on a fresh copy of `tree` (the copy is the only writable place)."""
     workdir = copy_tree(tree, ctx.scratch / f"tests-{label}")
     budgets = ctx.budgets
     limits = SandboxLimits(budgets.test_seconds, budgets.test_cpu_seconds, budgets.memory_bytes, budgets.file_bytes, budgets.processes)
-    argv = [
-        sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "pytest_benchmark.plugin",
-        "--benchmark-disable", f"--junitxml={workdir / REPORT}", "-o", "junit_family=xunit1",
-        "--rootdir", str(workdir), ctx.config.tests,
-    ]
+    argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "pytest_benchmark.plugin",
+            "--benchmark-disable", "--rootdir", str(workdir), ctx.config.tests]
+    return run_harnessed(ctx, workdir, argv, limits)
+
+
+def run_harnessed(ctx: GateContext, workdir: Path, argv: list[str], limits: SandboxLimits) -> SuiteRun:
+    """pytest with the suite harness in `workdir`, its reports read from the channel."""
+    install_suite_plugin(workdir)
+    owned = [str(workdir / source) for source in ctx.config.source]
+    listener = Listener()
+    # After pytest-benchmark's plugin, whose hook (the timings) the harness implements.
+    at = argv.index("pytest_benchmark.plugin") + 1
     sandboxed = run_sandboxed(
-        argv, workdir=workdir, limits=limits, isolation=ctx.isolation,
-        env={"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
+        [*argv[:at], "-p", SUITE_PLUGIN, *argv[at:]], workdir=workdir, limits=limits, isolation=ctx.isolation,
+        env={"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "CRUCIBLE_OWNED": json.dumps(owned)}, channel=listener,
     )
-    return SuiteRun(sandboxed, _read_report(workdir / REPORT))
-
-
-def _read_report(path: Path) -> dict[str, TestOutcome] | None:
-    if path.is_symlink() or not path.is_file():  # a link planted by the variant points at the host
-        return None
     try:
-        root = ET.parse(path).getroot()
-    except ET.ParseError:
+        messages = listener.messages()
+    except ChannelBroken as exc:
+        return SuiteRun(sandboxed, None, f"its report channel was tampered with: {exc}")
+    return SuiteRun(sandboxed, _outcomes(messages), None, fingerprints(messages), _benchmarks(messages))
+
+
+def install_suite_plugin(workdir: Path) -> None:
+    for source, name in ((_HARNESS_SOURCE, HARNESS), (_SUITE_PLUGIN_SOURCE, f"{SUITE_PLUGIN}.py")):
+        shutil.copyfile(source, workdir / name)
+
+
+def _outcomes(messages: list[Message]) -> dict[str, TestOutcome] | None:
+    """Per test: passed when no phase failed and its call passed; None without a closing report."""
+    if not messages or messages[-1].kind != "end":
         return None
     outcomes: dict[str, TestOutcome] = {}
-    for case in root.iter("testcase"):
-        test_id = f"{case.get('classname', '')}::{case.get('name', '')}"
-        problem = case.find("failure")
-        if problem is None:
-            problem = case.find("error")
-        skipped = case.find("skipped") is not None
-        message = "" if problem is None else f"{problem.get('message', '')}\n{(problem.text or '')[-1500:]}".strip()
-        outcomes[test_id] = TestOutcome(test_id, problem is None and not skipped, message)
+    for message in messages:
+        data = message.data
+        if message.kind != "test" or not isinstance(data, dict):
+            continue
+        test_id, when, outcome = str(data["nodeid"]), str(data["when"]), str(data["outcome"])
+        earlier = outcomes.get(test_id, TestOutcome(test_id, True))
+        passed = earlier.passed and outcome != "failed" and (when != "call" or outcome == "passed") and outcome != "skipped"
+        text = str(data.get("message", "")) if outcome != "passed" else ""
+        outcomes[test_id] = TestOutcome(test_id, passed, earlier.message or text)
+    for message in messages:
+        if message.kind == "collect-error" and isinstance(message.data, dict):
+            node = str(message.data["nodeid"])
+            outcomes[node] = TestOutcome(node, False, str(message.data.get("message", "")))
     return outcomes
+
+
+def _benchmarks(messages: list[Message]) -> dict[str, list[float]] | None:
+    found = [m.data for m in messages if m.kind == "benchmarks" and isinstance(m.data, dict)]
+    if not found:
+        return None
+    return {str(node): [float(t) for t in samples] for node, samples in found[-1].items()}

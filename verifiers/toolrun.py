@@ -65,16 +65,23 @@ def run_tool(
     timeout: float,
     env: Mapping[str, str] | None = None,
     preexec: Callable[[], None] | None = None,
+    pass_fds: Sequence[int] = (),
+    on_start: Callable[[], None] | None = None,
 ) -> ToolResult:
     """Run `argv` to completion or to `timeout` seconds, whichever is first; never raises for
-    the tool's own failures (a missing executable does raise FileNotFoundError)."""
+    the tool's own failures (a missing executable does raise FileNotFoundError). `pass_fds` are
+    inherited by the tool; `on_start` runs once it is running (to close the parent's copies)."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        process = subprocess.Popen(
-            list(argv), cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-            env=dict(env) if env is not None else clean_environment(),
-            start_new_session=True, preexec_fn=preexec,
-        )
+        try:
+            process = subprocess.Popen(
+                list(argv), cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                env=dict(env) if env is not None else clean_environment(),
+                start_new_session=True, preexec_fn=preexec, pass_fds=tuple(pass_fds),
+            )
+        finally:
+            if on_start is not None:
+                on_start()
         timed_out = False
         try:
             process.wait(timeout=timeout)

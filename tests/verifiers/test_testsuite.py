@@ -98,38 +98,52 @@ def test_a_broken_test_is_named_in_the_evidence(make_context: VariantFactory, ti
     result = TestSuiteGate().check(make_context(tiny, {CORE: dedupe_body("    return sorted(set(items))\n")}, budgets=BUDGETS))
     broken = {e.rule: e for e in result.evidence if e.rule != "isolation"}
     assert len(broken) == 3 and "3 test(s) broken" in result.summary
-    assert "assert ['a', 'b', 'c'] == ['b', 'a', 'c']" in broken["tests.test_core::test_dedupe_keeps_first_occurrence_order"].excerpt
+    assert "assert ['a', 'b', 'c'] == ['b', 'a', 'c']" in broken["tests/test_core.py::test_dedupe_keeps_first_occurrence_order"].excerpt
 
 
-PASSING_REPORT = (
-    '<testsuites><testsuite name="pytest">'
-    + "".join(f'<testcase classname="tests.test_core" name="{name}"/>' for name in (
-        "test_dedupe_keeps_first_occurrence_order", "test_run_filters_disallowed_actions", "test_run_respects_step_limit"))
-    + "</testsuite></testsuites>"
-)
-FIND_REPORT = """import os, pathlib, sys
-_report = pathlib.Path(next(a.split("=", 1)[1] for a in sys.argv if a.startswith("--junitxml=")))"""
-FORGERY = at_import(f"{FIND_REPORT}\n_report.write_text({PASSING_REPORT!r})\nos._exit(0)")
+BROKEN = "    return sorted(set(items))\n"  # fails test_dedupe_keeps_first_occurrence_order
+FIND_CHANNEL = """import os
+_fds = [int(n) for n in os.listdir("/proc/self/fd") if int(n) > 2]"""
+# Each variant breaks a visible test AND tries to forge the verdict from inside pytest's process.
+FORGERIES = [
+    ("writes a passing JUnit report and exits", at_import(
+        "import os, pathlib\npathlib.Path('.crucible-junit.xml').write_text('<testsuites><testsuite/></testsuites>')\n"
+        "os._exit(0)"), Outcome.FAIL, "without a test report"),
+    ("writes bytes on every inherited descriptor", at_import(
+        f"{FIND_CHANNEL}\nfor _fd in _fds:\n    try:\n        os.write(_fd, bytes(36) + b'{{}}')\n    except OSError:\n"
+        "        pass"), Outcome.ERROR, "report channel was tampered with"),
+    ("marks every report passed through pytest's report class", at_import(
+        "import _pytest.reports\n_pytest.reports.BaseReport.passed = property(lambda self: True)\n"
+        "_pytest.reports.BaseReport.failed = property(lambda self: False)"), Outcome.ERROR, "class _pytest.reports.BaseReport"),
+    ("rebinds the JSON encoder the harness might use", at_import(
+        "import json\njson.dumps = lambda *a, **k: '{}'"), Outcome.ERROR, "module json: ~dumps"),
+    ("replaces the harness's channel", at_import(  # its hooks then fail: the run never reports its end
+        "import sys\nsys.modules['_crucible_suite_plugin']._CHANNEL = None"), Outcome.FAIL, "without a test report"),
+    ("silences the harness's test hook", at_import(
+        "import sys\nsys.modules['_crucible_suite_plugin'].pytest_runtest_logreport.__code__ = (lambda report: None).__code__"),
+     Outcome.ERROR, "_crucible_suite_plugin"),
+]
 
 
 @STRICT_ONLY
-def test_a_report_linked_to_a_host_file_is_not_read(make_context: VariantFactory, tiny: Path, tmp_path: Path) -> None:
-    """Crucible reads the report as root on the host: a link the variant plants must not lead
-    it to a file outside the copy (here one that would make the variant pass)."""
-    host_file = tmp_path / "host-report.xml"
-    host_file.write_text(PASSING_REPORT)
-    link = at_import(f"{FIND_REPORT}\n_report.symlink_to({str(host_file)!r})\nos._exit(0)")
-    result = TestSuiteGate().check(make_context(tiny, {CORE: link}, budgets=BUDGETS))
-    assert result.outcome is Outcome.FAIL, result
-    assert "without a test report" in result.summary
+@pytest.mark.parametrize(("label", "forgery", "expected", "words"), FORGERIES, ids=[f[0] for f in FORGERIES])
+def test_a_variant_cannot_forge_its_test_outcomes(
+    make_context: VariantFactory, tiny: Path, label: str, forgery: str, expected: Outcome, words: str,
+) -> None:
+    source = forgery.replace(DEDUPE_BODY, BROKEN)
+    assert source != forgery
+    result = TestSuiteGate().check(make_context(tiny, {CORE: source}, budgets=BUDGETS))
+    assert result.outcome is expected, result
+    assert words in result.summary + " ".join(e.message for e in result.evidence), result
 
 
 @STRICT_ONLY
-@pytest.mark.xfail(strict=True, reason="known limit: code running inside pytest's process can write pytest's report; "
-                   "the policy gate (file writes, os._exit) is what stops this variant")
-def test_a_forged_report_does_not_pass(make_context: VariantFactory, tiny: Path) -> None:
-    result = TestSuiteGate().check(make_context(tiny, {CORE: FORGERY}, budgets=BUDGETS))
-    assert result.outcome is Outcome.FAIL, result
+def test_an_original_suite_that_passes_nothing_vouches_for_nothing(make_context: VariantFactory, tiny: Path) -> None:
+    test_file = tiny / "tests" / "test_core.py"
+    test_file.write_text("import pytest\npytestmark = pytest.mark.skip('everything skipped')\n" + test_file.read_text())
+    result = TestSuiteGate().check(make_context(tiny, {CORE: dedupe_body(BROKEN)}, budgets=BUDGETS))
+    assert result.outcome is Outcome.ERROR, result
+    assert "passes none of its 3 test(s)" in result.summary
 
 
 # Strict versus weak isolation, with bubblewrap pretended away.
