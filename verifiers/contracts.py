@@ -15,8 +15,10 @@ from verifiers.base import Evidence, GateContext, GateResult, Outcome, Strength
 from verifiers.changes import ModuleChange, changed_modules
 from verifiers.counterexamples import contract_test, split_call
 from verifiers.formal import (
-    Counterexample, FunctionVerdict, blame, combine, install_worker, parallel, run_worker, tool_failure, verdict_cache,
+    Counterexample, FunctionVerdict, blame, combine, install_worker, parallel, run_worker, tampered, tool_failure,
+    verdict_cache,
 )
+from verifiers.tamper import tampering
 from verifiers.specs import ModuleSpecs, load_specs, weave
 from verifiers.tree import copy_tree, hash_tree
 
@@ -85,9 +87,13 @@ def _check_one(ctx: GateContext, tree: Path, change: ModuleChange, qualname: str
     b = ctx.budgets
     # The search budget is per function: CrossHair spends it condition by condition.
     per_condition = max(1.0, b.search_seconds / max(1, conditions))
-    job = {"mode": "contracts", "module": change.module, "qualname": qualname,
+    job = {"role": "contracts", "module": change.module, "qualname": qualname,
            "budget": {"search_seconds": per_condition, "per_path_seconds": b.per_path_seconds}}
-    result = run_worker(ctx, tree, job, f"contracts-{change.module}-{qualname}")
+    run = run_worker(ctx, tree, job, f"contracts-{change.module}-{qualname}")
+    result = run.result
+    forged = tampering(run.fingerprints) if run.tampered is None and result.get("outcome") == "pass" else []
+    if forged:  # a pass reached in a process whose judge was touched vouches for nothing
+        return tampered(change.module, qualname, forged)
     command = ["-m", "crosshair", "check", "--analysis_kind", "PEP316", f"{change.module}.{qualname}",
                "--per_condition_timeout", str(per_condition), "--per_path_timeout", str(b.per_path_seconds)]
     verdict = blame(_verdict(change.module, qualname, result), ctx, tree, result, command,

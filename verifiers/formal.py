@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any, Final
 
 from verifiers.base import Evidence, GateContext, Outcome, Strength
+from verifiers.channel import ChannelBroken, Listener
 from verifiers.sandbox import SandboxLimits, run_sandboxed
+from verifiers.tamper import Fingerprints, fingerprints
 from verifiers.toolchain import toolchain, version_of
 from verifiers.toolrun import tool_home
 
@@ -26,19 +28,24 @@ __all__ = [
     "FunctionVerdict",
     "Job",
     "WORKER",
+    "WorkerRun",
     "combine",
     "parallel",
     "blame",
     "blamed_tool",
     "reproduce",
     "run_worker",
+    "tampered",
     "tool_failure",
     "verdict_cache",
 ]
 
 WORKER: Final = "_crucible_formal_worker.py"
-_WORKER_SOURCE: Final = Path(__file__).with_name("_formal_worker.py")
-_RESULT_MARK: Final = "CRUCIBLE-FORMAL-RESULT "
+# (file in verifiers/, name in the sandboxed tree): self-contained modules, stdlib and CrossHair only.
+_WORKER_FILES: Final = (
+    ("_formal_worker.py", WORKER), ("_harness.py", "_crucible_harness.py"), ("_inputs.py", "_crucible_inputs.py"),
+    ("_encode.py", "_crucible_encode.py"), ("_symbolic.py", "_crucible_symbolic.py"),
+)
 _STRENGTH_ORDER: Final = (Strength.PROVED, Strength.EXHAUSTIVE, Strength.BOUNDED, Strength.SAMPLED)
 
 
@@ -164,32 +171,61 @@ def blame(verdict: FunctionVerdict, ctx: GateContext, tree: Path, result: dict[s
     return replace(verdict, tool_failure=tool, detail=f"{reproduction}\n\n{verdict.detail}".strip())
 
 
+def tampered(module: str, qualname: str, changed: Sequence[str]) -> FunctionVerdict:
+    """The verdict of a check whose process changed what the judge relies on: error, with what."""
+    return FunctionVerdict(module, qualname, Outcome.ERROR, f"the code under judgement tampered with the judge: {changed[0]}",
+                           detail="\n".join(f"changed: {line}" for line in changed[:20]))
+
+
 def install_worker(tree: Path) -> None:
-    shutil.copyfile(_WORKER_SOURCE, tree / WORKER)
+    """The worker and its siblings, copied into `tree` under names no project uses."""
+    for source, name in _WORKER_FILES:
+        shutil.copyfile(Path(__file__).with_name(source), tree / name)
 
 
-def run_worker(ctx: GateContext, tree: Path, job: dict[str, Any], label: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class WorkerRun:
+    """What one sandboxed worker reported: its result, and the fingerprints taken before the code
+    under judgement ran and before its last report (None when it sent none)."""
+
+    result: dict[str, Any]
+    fingerprints: Fingerprints | None = None
+    tampered: str | None = None  # why its channel cannot be trusted (its result is then an error)
+
+
+def run_worker(ctx: GateContext, tree: Path, job: dict[str, Any], label: str, *,
+               definitions: Sequence[str] = ()) -> WorkerRun:
     """Run the worker on a private copy of `tree` in the sandbox, under the per-function wall
-    limit. A time-out, a crash or a missing result comes back as `unknown`/`error`, never a pass."""
+    limit; its reports come over the channel. A time-out, a crash or a missing result comes back
+    as `unknown`/`error`, never a pass. `definitions` (paths relative to the tree) are project code
+    loaded before the code under judgement, fingerprinted by their functions and classes."""
     workdir = ctx.scratch / f"worker-{label}"
     shutil.copytree(tree, workdir, symlinks=True)
+    job = {**job, "definitions": [str(workdir / d) for d in definitions]}
     (workdir / "job.json").write_text(json.dumps(job), encoding="utf-8")
     budgets = ctx.budgets
     limits = SandboxLimits(budgets.function_seconds, int(budgets.function_seconds * 2) + 5,
                            budgets.memory_bytes, budgets.file_bytes, budgets.processes)
-    run = run_sandboxed(
-        [sys.executable, WORKER, "job.json"], workdir=workdir, limits=limits, isolation=ctx.isolation,
-    )
+    listener = Listener()
+    run = run_sandboxed([sys.executable, WORKER, "job.json"], workdir=workdir, limits=limits, isolation=ctx.isolation,
+                        channel=listener)
     shutil.rmtree(workdir, ignore_errors=True)
+    try:
+        messages = listener.messages()
+    except ChannelBroken as exc:
+        why = f"its report channel was tampered with: {exc}"
+        return WorkerRun({"outcome": "error", "summary": why}, None, why)
+    prints = fingerprints(messages)
     tool = run.tool
     if tool.timed_out:
-        return {"outcome": "unknown", "summary": f"hit the wall-clock limit of {budgets.function_seconds:.0f}s (a hang on some path?)"}
-    for line in reversed(tool.stdout.splitlines()):
-        if line.startswith(_RESULT_MARK):
-            result: dict[str, Any] = json.loads(line[len(_RESULT_MARK):])
-            return result
-    killed = f"killed by signal {run.killed_by}" if run.killed_by else f"exit {tool.returncode}"
-    return {"outcome": "unknown", "summary": f"the analysis ended without a result ({killed})", "detail": tool.excerpt()}
+        return WorkerRun({"outcome": "unknown", "summary": f"hit the wall-clock limit of {budgets.function_seconds:.0f}s "
+                          "(a hang on some path?)"}, prints)
+    results = [m.data for m in messages if m.kind == "result" and isinstance(m.data, dict)]
+    if not results:
+        killed = f"killed by signal {run.killed_by}" if run.killed_by else f"exit {tool.returncode}"
+        return WorkerRun({"outcome": "unknown", "summary": f"the analysis ended without a result ({killed})",
+                          "detail": tool.excerpt()}, prints)
+    return WorkerRun(results[-1], prints)
 
 
 def _verifiers_digest() -> str:

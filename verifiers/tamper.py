@@ -50,10 +50,16 @@ class Fingerprints:
 # A name added to a module changes nothing code already looks up there (an imported submodule,
 # `sys.last_value` after a failing test), except the hooks that intercept look-ups of missing names.
 _MODULE_LOOKUP_HOOKS: Final = ("+__getattr__", "+__dir__")
+# Caches the standard library fills in on any class: `copyreg` notes a class's slots when its
+# instances are first copied or pickled.
+_CLASS_CACHES: Final = ("+__slotnames__",)
 
 
 def _harmless(entry: str, name: str) -> bool:
-    """Added to a module namespace (not a class: there it would override an inherited member)."""
+    """Added to a module namespace (not a class: there it would override an inherited member),
+    or a cache the standard library keeps on classes."""
+    if entry.startswith("class "):
+        return name in _CLASS_CACHES
     return entry.startswith("module ") and name.startswith("+") and name.split(" ")[0] not in _MODULE_LOOKUP_HOOKS
 
 
@@ -72,14 +78,18 @@ def fingerprints(messages: Iterable[Message]) -> Fingerprints | None:
     return None if before is None else Fingerprints(before, after, detail)
 
 
-def tampering(variant: Fingerprints | None, original: Fingerprints | None = None) -> list[str]:
+def tampering(variant: Fingerprints | None, original: Fingerprints | None = None,
+              judge: Mapping[str, Sequence[str]] | None = None) -> list[str]:
     """What the code under judgement changed that the judge relies on, one line per entry (empty
-    when nothing). A process that sent no fingerprint, or no closing one, cannot vouch for itself."""
+    when nothing). A process that sent no fingerprint, or no closing one, cannot vouch for itself.
+    `judge`: what the judging code itself changes in that process (entry -> names)."""
     if variant is None:
         return ["the process sent no fingerprint before the code under judgement ran"]
     if variant.after is None:
         return ["the process ended without its closing fingerprint (exited or was stopped early)"]
-    expected = original.changed() if original is not None else {}
+    expected = {entry: list(names) for entry, names in (original.changed() if original is not None else {}).items()}
+    for entry, names in (judge or {}).items():
+        expected.setdefault(entry, []).extend(names)
     lines = []
     for entry, names in sorted(variant.changed().items()):
         unexplained = [n for n in names if n not in expected.get(entry, [])]

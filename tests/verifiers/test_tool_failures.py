@@ -15,6 +15,7 @@ from tests.conftest import FIXTURES, VariantFactory
 from tests.pipeline.report.conftest import record
 from tests.support import crucible
 from verifiers import _formal_worker as worker
+from verifiers import _inputs as inputs
 from verifiers.base import Budgets, GateResult, Outcome
 from verifiers.equivalence import EquivalenceGate
 from verifiers.formal import FunctionVerdict, blamed_tool as worker_blame, reproduce, tool_failure
@@ -26,7 +27,7 @@ SOURCE = (FIXTURES / "formal" / CORE).read_text()
 def _crosshair_internal() -> None:
     from crosshair.util import CrossHairInternal
 
-    raise CrossHairInternal("Possibly transient value found in memo")
+    raise CrossHairInternal("Possibly transient value found in memo")  # type: ignore[no-untyped-call]
 
 
 def _z3_error() -> None:
@@ -36,7 +37,7 @@ def _z3_error() -> None:
 
 
 def _worker_bug() -> None:
-    worker.draw(object, worker.Domain(1, [], []), 0)  # no strategy for `object`: raised in the worker
+    inputs.draw(object, inputs.Domain(1, [], []), 0)  # no strategy for `object`: raised in the worker's own code
 
 
 def _project_code(tmp_path: Path) -> Callable[[], None]:

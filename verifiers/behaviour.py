@@ -1,0 +1,263 @@
+"""One changed function against its original, by the strongest method that applies, with the
+code under judgement kept away from the verdict.
+
+1. Z3, on the syntax alone, for pure int/bool code (`proved`); a disproof seeds the inputs.
+2. Separated runs: a process that loads only the original chooses the inputs (seeds, recorded
+   inputs, random inputs) and runs the original on them; a process that loads only the variant
+   runs the variant on exactly those inputs. This module compares what they report.
+3. CrossHair's symbolic diff, the one step that loads both versions in one process: a difference
+   it finds is replayed by separated runs before it rejects with a counterexample, and its "no
+   difference" counts only when that process's fingerprint shows the judge untouched.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from verifiers.base import GateContext, Outcome, Strength
+from verifiers.changes import ModuleChange, changed_hunks, function_index
+from verifiers.counterexamples import equivalence_test
+from verifiers.formal import Counterexample, FunctionVerdict, WorkerRun, blame, run_worker, tampered
+from verifiers.observations import Disagreement, code_literals, compare
+from verifiers.tamper import tampering
+from verifiers.z3proof import prove_equivalent
+
+__all__ = ["Trees", "check_function", "check_state"]
+
+
+@dataclass(frozen=True)
+class Trees:
+    """Where each kind of process runs: the original alone (with the recorded inputs), the
+    variant alone, and both side by side (the variant plus the originals under shadow names)."""
+
+    original: Path
+    variant: Path
+    joint: Path
+    shared_classes: dict[str, list[str]]  # per module: classes unchanged, shared by both in `joint`
+    recordings: str | None  # relative to `original`
+    sources: tuple[str, ...]  # the project's source paths (fingerprinted by definitions in `joint`)
+
+
+def check_function(ctx: GateContext, trees: Trees, change: ModuleChange, qualname: str, *, shadow: str,
+                   preconditions: list[str], replay: bool) -> FunctionVerdict:
+    original_fn = function_index(_parse(ctx.variant.original_root / change.path)).get(qualname)
+    variant_fn = function_index(_parse(ctx.variant.root / change.path)).get(qualname)
+    seeds: list[list[int | bool]] = []
+    if isinstance(original_fn, ast.FunctionDef) and isinstance(variant_fn, ast.FunctionDef) and "." not in qualname and qualname in change.changed:
+        proof = prove_equivalent(original_fn, variant_fn, _constants(ctx.variant.original_root / change.path),
+                                 _constants(ctx.variant.root / change.path))
+        if proof is not None and proof.proved:
+            return FunctionVerdict(change.module, qualname, Outcome.PASS, "proved equal for all inputs (Z3)", Strength.PROVED)
+        if proof is not None and proof.counterexample is not None:
+            seeds.append(list(proof.counterexample))
+    hunks: list[list[int]] = []  # only replayed (unannotated) code must be seen to run its changed lines
+    if replay and original_fn is not None and variant_fn is not None and qualname in change.changed:
+        hunks = changed_hunks((ctx.variant.original_root / change.path).read_text(encoding="utf-8"),
+                              (ctx.variant.root / change.path).read_text(encoding="utf-8"), original_fn, variant_fn)
+    literals = code_literals([n for n in (original_fn, variant_fn) if n is not None])
+    chooser = {"role": "observe", "generate": True, "module": change.module, "qualname": qualname, "budget": _budget(ctx),
+               "seeds": seeds, "recordings": trees.recordings if replay else None, "preconditions": preconditions,
+               "crosshair": not replay, "literals": literals}
+    label = f"{change.module}-{qualname}"
+    first = run_worker(ctx, trees.original, chooser, f"eq-original-{label}")
+    if "observations" not in first.result:
+        return _verdict(change.module, qualname, first.result, "the original's run: ")
+    second = run_worker(ctx, trees.variant, {"role": "observe", "module": change.module, "qualname": qualname,
+                                             "inputs": first.result["inputs"], "hunks": hunks}, f"eq-variant-{label}")
+    problem = _untrusted(change.module, qualname, second, first)
+    if problem is not None:
+        return problem
+    disagreement, compared = compare(first.result["observations"], second.result["observations"], first.result["calls"])
+    if disagreement is not None:
+        return _disagreement(change.module, qualname, disagreement, random=disagreement.index >= first.result["recorded"])
+    recorded = min(compared, first.result["recorded"])
+    outcome = _concrete(change.module, qualname, first.result, second.result, recorded, compared - recorded)
+    if not replay:  # annotated: CrossHair searches the declared types
+        return _symbolic(ctx, trees, change, qualname, shadow, preconditions, first, replay)
+    if not first.result.get("signature"):
+        return outcome
+    symbolic = _symbolic(ctx, trees, change, qualname, shadow, preconditions, first, replay)
+    if symbolic.outcome is Outcome.FAIL:
+        return symbolic
+    if symbolic.outcome is not Outcome.PASS:
+        return _unreached(symbolic, second.result)
+    return _unreached(FunctionVerdict(
+        change.module, qualname, Outcome.PASS,
+        f"agreed on {recorded} recorded and {compared - recorded} random input(s); {symbolic.summary} over types "
+        f"inferred from them ({first.result['signature']})", Strength.BOUNDED, symbolic.paths), second.result)
+
+
+def _concrete(module: str, qualname: str, first: dict[str, Any], second: dict[str, Any], recorded: int,
+              randomised: int) -> FunctionVerdict:
+    """The verdict of the separated runs alone (unannotated code, no inferred types)."""
+    if recorded:
+        return _unreached(FunctionVerdict(module, qualname, Outcome.PASS, f"agreed on {recorded} recorded input(s) "
+                                          "(CrossHair cannot build inputs: no annotations)", Strength.SAMPLED, recorded), second)
+    if first["observations"]:  # every recorded input was skipped: the original itself is slow on each
+        return FunctionVerdict(module, qualname, Outcome.UNKNOWN, f"none of {len(first['observations'])} input(s) could be "
+                               "compared: the original runs past the call limit on each")
+    return FunctionVerdict(module, qualname, Outcome.UNKNOWN,
+                           "CrossHair cannot build inputs (no annotations) and no recorded input reached it")
+
+
+def _unreached(verdict: FunctionVerdict, second: dict[str, Any]) -> FunctionVerdict:
+    """`verdict`, unless some changed line ran on none of the compared inputs: then unknown."""
+    missing = second.get("unreached") or []
+    if missing:
+        lines = ", ".join(str(line) for line in missing)
+        return FunctionVerdict(verdict.module, verdict.qualname, Outcome.UNKNOWN,
+                               f"no compared input runs the changed line(s) {lines} of the variant ({len(missing)} of "
+                               f"{second.get('hunks', 0)} change(s) unexercised): nothing vouches for them", paths=verdict.paths)
+    if second.get("hunks") and verdict.outcome is Outcome.PASS:
+        return FunctionVerdict(verdict.module, verdict.qualname, verdict.outcome, f"{verdict.summary}; every changed line ran",
+                               verdict.strength, verdict.paths)
+    return verdict
+
+
+def _symbolic(ctx: GateContext, trees: Trees, change: ModuleChange, qualname: str, shadow: str,
+              preconditions: list[str], first: WorkerRun, replay: bool) -> FunctionVerdict:
+    """CrossHair with both versions loaded; its pass counts only in an untouched process, its
+    difference only once separated runs show it."""
+    budget = _budget(ctx)
+    budget["search_seconds"] = budget["search_seconds"] * 2 / 3  # a third went on the random inputs
+    job = {"role": "symbolic", "module": change.module, "shadow": shadow, "qualname": qualname, "budget": budget,
+           "shared_classes": trees.shared_classes.get(change.module, []), "preconditions": preconditions,
+           "signature": first.result["inputs"] if replay else None}
+    run = run_worker(ctx, trees.joint, job, f"eq-symbolic-{change.module}-{qualname}", definitions=trees.sources)
+    result = run.result
+    if run.tampered is not None:
+        return FunctionVerdict(change.module, qualname, Outcome.ERROR, run.tampered)
+    if result.get("outcome") == "pass":
+        # The worker itself gives the original the variant's unchanged classes (one class object for both).
+        shared = trees.shared_classes.get(change.module, [])
+        forged = tampering(run.fingerprints, judge={f"module {shadow}": [f"~{c}" for c in shared],
+                                                    **{f"class {shadow}.{c}": ["(gone)"] for c in shared}})
+        return tampered(change.module, qualname, forged) if forged else _verdict(change.module, qualname, result)
+    if result.get("outcome") == "fail" and result.get("counterexample"):
+        return _confirm(ctx, trees, change, qualname, result["counterexample"])
+    verdict = _verdict(change.module, qualname, result)
+    return blame(verdict, ctx, trees.joint, result, _diffbehavior(ctx, job),
+                 f"in a copy of the patched project with the original {change.path} saved as module {shadow}")
+
+
+def _confirm(ctx: GateContext, trees: Trees, change: ModuleChange, qualname: str, found: dict[str, Any]) -> FunctionVerdict:
+    """Replay the symbolic search's difference in separated processes: only a difference they
+    observe rejects with a counterexample."""
+    job = {"role": "observe", "module": change.module, "qualname": qualname, "literal_inputs": [found.get("arguments", {})]}
+    label = f"{change.module}-{qualname}"
+    first = run_worker(ctx, trees.original, job, f"eq-confirm-original-{label}")
+    second = run_worker(ctx, trees.variant, job, f"eq-confirm-variant-{label}")
+    if "observations" not in first.result or "observations" not in second.result:
+        return FunctionVerdict(change.module, qualname, Outcome.UNKNOWN,
+                               f"CrossHair reports a difference on ({found.get('input')}) that separated runs could not replay: "
+                               f"original {found.get('original')}, variant {found.get('variant')}")
+    problem = _untrusted(change.module, qualname, second, first)
+    if problem is not None:
+        return problem
+    calls = [str(found.get("input", "?"))]
+    disagreement, _ = compare(first.result["observations"], second.result["observations"], calls)
+    if disagreement is None:
+        return FunctionVerdict(change.module, qualname, Outcome.UNKNOWN,
+                               f"CrossHair reports a difference on ({calls[0]}) that separated runs do not show "
+                               "(nondeterminism, or a process that was tampered with)")
+    return _disagreement(change.module, qualname, disagreement, random=False, symbolic=True)
+
+
+def _untrusted(module: str, qualname: str, variant: WorkerRun, original: WorkerRun) -> FunctionVerdict | None:
+    if variant.tampered is not None:
+        return FunctionVerdict(module, qualname, Outcome.ERROR, variant.tampered)
+    forged = tampering(variant.fingerprints, original.fingerprints)
+    if forged and "observations" in variant.result:
+        return tampered(module, qualname, forged)
+    if "observations" not in variant.result:
+        return _verdict(module, qualname, variant.result, "the variant's run: ")
+    return None
+
+
+def _disagreement(module: str, qualname: str, found: Disagreement, *, random: bool, symbolic: bool = False) -> FunctionVerdict:
+    if found.outcome == "unknown":
+        return FunctionVerdict(module, qualname, Outcome.UNKNOWN, f"the variant runs past the call limit on an input the "
+                               f"original answers at once (a hang?): ({found.call})")
+    test = equivalence_test(module, qualname, found.call, found.original_return, found.original_error)
+    where = "found by CrossHair, replayed in separated runs" if symbolic else "on a random input" if random else "on a concrete input"
+    return FunctionVerdict(module, qualname, Outcome.FAIL, f"different behaviour {where}",
+                           counterexample=Counterexample(found.call, found.original, found.variant, test=test))
+
+
+def _verdict(module: str, qualname: str, result: dict[str, Any], prefix: str = "") -> FunctionVerdict:
+    outcome = Outcome(result.get("outcome", "error"))
+    strength = Strength(result["strength"]) if result.get("strength") else None
+    return FunctionVerdict(module, qualname, outcome, prefix + str(result.get("summary", "no result")), strength,
+                           int(result.get("paths", 0)), None, str(result.get("detail", "")))
+
+
+def check_state(ctx: GateContext, trees: Trees, change: ModuleChange) -> FunctionVerdict:
+    """Module state right after import, for the names the change rebinds, each version in its
+    own process: public values must be equal; private ones may differ (a list turned into a set)
+    when every function reading them behaves the same (those are compared as changed too)."""
+    job = {"role": "observe", "module": change.module, "qualname": None, "state_names": list(change.state_names)}
+    first = run_worker(ctx, trees.original, job, f"state-original-{change.module}")
+    second = run_worker(ctx, trees.variant, job, f"state-variant-{change.module}")
+    if "state" not in first.result:
+        return _verdict(change.module, "", first.result, "the original's import: ")
+    problem = _untrusted_state(change.module, second, first)
+    if problem is not None:
+        return problem
+    before, after = first.result["state"], second.result["state"]
+    differences = [name for name in sorted(before) if before[name] not in (["absent"], ["callable"])
+                   and after.get(name) != before[name] and after.get(name) != ["callable"] and not name.startswith("<")]
+    public = [n for n in differences if not n.split(".")[-1].startswith("_")]
+    detail = "\n".join(f"{n}: differs after import" for n in differences)
+    if public:
+        return FunctionVerdict(change.module, "", Outcome.FAIL, f"module state differs: {public[0]}", detail=detail)
+    if differences:
+        return FunctionVerdict(change.module, "", Outcome.PASS, "private module state differs; its readers are compared",
+                               Strength.EXHAUSTIVE, detail=detail)
+    return FunctionVerdict(change.module, "", Outcome.PASS, "module state after import is equal", Strength.EXHAUSTIVE)
+
+
+def _untrusted_state(module: str, variant: WorkerRun, original: WorkerRun) -> FunctionVerdict | None:
+    if variant.tampered is not None:
+        return FunctionVerdict(module, "", Outcome.ERROR, variant.tampered)
+    if "state" not in variant.result:
+        return _verdict(module, "", variant.result, "the variant's import: ")
+    forged = tampering(variant.fingerprints, original.fingerprints)
+    return tampered(module, "", forged) if forged else None
+
+
+def _budget(ctx: GateContext) -> dict[str, float]:
+    b = ctx.budgets
+    return {"search_seconds": b.search_seconds, "per_path_seconds": b.per_path_seconds, "max_iterations": b.max_iterations}
+
+
+def _diffbehavior(ctx: GateContext, job: dict[str, Any]) -> list[str]:
+    """CrossHair's own command for this comparison (what a tool failure is reproduced with)."""
+    b = ctx.budgets
+    return ["-m", "crosshair", "diffbehavior", f"{job['shadow']}.{job['qualname']}", f"{job['module']}.{job['qualname']}",
+            "--exception_equivalence", "SAME_TYPE", "--per_condition_timeout", str(b.search_seconds),
+            "--per_path_timeout", str(b.per_path_seconds)]
+
+
+def _parse(path: Path) -> ast.Module:
+    return ast.parse(path.read_bytes())
+
+
+def _constants(path: Path) -> dict[str, int | bool]:
+    """Module-level names bound exactly once to an int or bool literal (Z3 may inline them)."""
+    tree = _parse(path)
+    counts: dict[str, int] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            counts[node.id] = counts.get(node.id, 0) + 1
+    found: dict[str, int | bool] = {}
+    for node in tree.body:
+        target, value = (node.targets[0], node.value) if isinstance(node, ast.Assign) and len(node.targets) == 1 else (
+            (node.target, node.value) if isinstance(node, ast.AnnAssign) else (None, None))
+        literal = value.value if isinstance(value, ast.Constant) else None
+        if isinstance(target, ast.Name) and isinstance(literal, (int, bool)) and counts.get(target.id) == 1:
+            found[target.id] = literal
+    return found
+
