@@ -49,6 +49,13 @@ class Watch:
         self.before: Any = None
 
     def start(self) -> None:
+        # CrossHair and Z3 fill caches held in module globals (`crosshair.type_repo._MAP`) as they
+        # analyse: their modules count by their functions and classes, the part one could rebind
+        # to change an analysis (its options were read before this point).
+        for package in ("crosshair", "z3"):
+            module = sys.modules.get(package)
+            if module is not None and getattr(module, "__file__", None):
+                self.definitions.append(os.path.dirname(os.path.abspath(module.__file__)) + os.sep)
         self.before = self.harness.take(self.owned, only_definitions=self.definitions)
         self.channel.send("fingerprint-before", self.harness.digests(self.before))
 
@@ -193,7 +200,9 @@ def OBSERVE(job: Mapping[str, Any], watch: Watch) -> dict[str, Any]:
     watch.start()
     module = importlib.import_module(job["module"])
     if job.get("qualname") is None:
-        return {"state": {name: _state_value(module, name, encoding) for name in job.get("state_names", [])}}
+        names = job.get("state_names", [])
+        functions = [n for n in names if _function_like(module, n)]  # compared by behaviour, not by value
+        return {"state": {name: _state_value(module, name, encoding) for name in names}, "callables": functions}
     owner, _ = resolve(job["module"], job["qualname"])
     fn = bound_callable(owner, module, job["qualname"])
     report: dict[str, Any] = {}
@@ -253,6 +262,13 @@ def _state_value(module: Any, dotted: str, encoding: Any) -> Any:
     if callable(value) or inspect.ismodule(value):
         return ["callable"]
     return encoding.encode(value)
+
+
+def _function_like(module: Any, name: str) -> bool:
+    """A module-level callable that is not a class or module: `f = lambda …`, a partial, a
+    decorated or conditionally defined function."""
+    value = getattr(module, name, None) if "." not in name else None
+    return callable(value) and not isinstance(value, type) and not inspect.ismodule(value)
 
 
 class _TooSlow(BaseException):

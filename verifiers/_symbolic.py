@@ -123,6 +123,7 @@ class Instruments:
 
     files: dict[str, str]  # module file -> "original" / "variant", filled once both are loaded
     timeouts: collections.Counter[str]
+    options: Any = None  # CrossHair's default options, read before the code under judgement ran
 
 
 def instrument(modules: tuple[str, str]) -> Instruments:
@@ -131,7 +132,9 @@ def instrument(modules: tuple[str, str]) -> Instruments:
     from crosshair.statespace import StateSpace
     from crosshair.util import PathTimeout
 
-    fitted = Instruments({}, collections.Counter())
+    from crosshair.options import DEFAULT_OPTIONS
+
+    fitted = Instruments({}, collections.Counter(), DEFAULT_OPTIONS)
     check: Callable[[Any], None] = getattr(StateSpace, "check_timeout")
 
     def counting(space: Any) -> None:
@@ -171,7 +174,7 @@ def compare_symbolic(job: Mapping[str, Any], owner_o: Any, owner_v: Any, origina
     import crosshair.diff_behavior as db
     from crosshair.diff_behavior import ExceptionEquivalenceType
     from crosshair.fnutil import FunctionInfo
-    from crosshair.options import DEFAULT_OPTIONS, AnalysisOptionSet
+    from crosshair.options import AnalysisOptionSet
 
     infos = []
     conditions = job.get("preconditions", [])
@@ -190,7 +193,7 @@ def compare_symbolic(job: Mapping[str, Any], owner_o: Any, owner_v: Any, origina
         presented = signature if owner is None and signature is not None else presented
         infos.append(FunctionInfo.from_fn(observed(fn, module, mutables, presented, guard)))
     budget = job["budget"]
-    options = DEFAULT_OPTIONS.overlay(AnalysisOptionSet(
+    options = fitted.options.overlay(AnalysisOptionSet(
         per_condition_timeout=budget["search_seconds"], per_path_timeout=budget["per_path_seconds"],
         max_iterations=budget["max_iterations"],
         # Spend the budget: CrossHair otherwise stops early once new paths stop adding coverage,

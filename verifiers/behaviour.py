@@ -207,6 +207,7 @@ def check_state(ctx: GateContext, trees: Trees, change: ModuleChange) -> Functio
     if problem is not None:
         return problem
     before, after = first.result["state"], second.result["state"]
+    functions = tuple(sorted({*first.result.get("callables", []), *second.result.get("callables", [])}))
     differences = [name for name in sorted(before) if before[name] not in (["absent"], ["callable"])
                    and after.get(name) != before[name] and after.get(name) != ["callable"] and not name.startswith("<")]
     public = [n for n in differences if not n.split(".")[-1].startswith("_")]
@@ -215,8 +216,9 @@ def check_state(ctx: GateContext, trees: Trees, change: ModuleChange) -> Functio
         return FunctionVerdict(change.module, "", Outcome.FAIL, f"module state differs: {public[0]}", detail=detail)
     if differences:
         return FunctionVerdict(change.module, "", Outcome.PASS, "private module state differs; its readers are compared",
-                               Strength.EXHAUSTIVE, detail=detail)
-    return FunctionVerdict(change.module, "", Outcome.PASS, "module state after import is equal", Strength.EXHAUSTIVE)
+                               Strength.EXHAUSTIVE, detail=detail, callables=functions)
+    return FunctionVerdict(change.module, "", Outcome.PASS, "module state after import is equal", Strength.EXHAUSTIVE,
+                           callables=functions)
 
 
 def _untrusted_state(module: str, variant: WorkerRun, original: WorkerRun) -> FunctionVerdict | None:

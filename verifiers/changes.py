@@ -36,18 +36,38 @@ class ModuleChange:
 
 
 def function_index(tree: ast.Module) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
-    """Top-level functions and methods of top-level classes (nested ones too), by qualname."""
-    found: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+    """Top-level functions and methods of top-level classes (nested ones too), by qualname,
+    including those defined under a module-level `if`/`try`/`with` (the last one of a name)."""
+    return {qualname: nodes[-1] for qualname, nodes in _definitions(tree).items()}
+
+
+def _definitions(tree: ast.Module) -> dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]]:
+    """Every definition of each qualname: a `def` under `if`/`else` or `try`/`except` may have
+    one per branch, and a change to any of them is a change."""
+    found: dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]] = {}
 
     def walk(body: list[ast.stmt], prefix: str) -> None:
         for node in body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                found[prefix + node.name] = node
+                found.setdefault(prefix + node.name, []).append(node)
             elif isinstance(node, ast.ClassDef):
                 walk(node.body, f"{prefix}{node.name}.")
+            elif isinstance(node, (ast.If, ast.Try, ast.With)) and not prefix:
+                for block in _blocks(node):
+                    walk(block, prefix)
 
     walk(tree.body, "")
     return found
+
+
+def _blocks(node: ast.If | ast.Try | ast.With) -> Iterator[list[ast.stmt]]:
+    yield node.body
+    if isinstance(node, ast.If):
+        yield node.orelse
+    elif isinstance(node, ast.Try):
+        yield from (handler.body for handler in node.handlers)
+        yield node.orelse
+        yield node.finalbody
 
 
 def changed_modules(variant: Variant) -> list[ModuleChange]:
@@ -77,7 +97,8 @@ def _parse(path: Path) -> ast.Module | None:
 
 def _compare(module: str, path: str, before: ast.Module, after: ast.Module) -> ModuleChange:
     old, new = function_index(before), function_index(after)
-    changed = tuple(q for q in new if q in old and _code(old[q]) != _code(new[q]))
+    old_all, new_all = _definitions(before), _definitions(after)
+    changed = tuple(q for q in new if q in old and [_code(n) for n in old_all[q]] != [_code(n) for n in new_all[q]])
     added, removed = tuple(q for q in new if q not in old), tuple(q for q in old if q not in new)
     old_state, new_state = _state(before), _state(after)
     state_names = tuple(sorted(n for n in old_state.keys() | new_state.keys() if old_state.get(n) != new_state.get(n)))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import time
 from pathlib import Path
 from typing import ClassVar
 
@@ -50,10 +51,17 @@ class EquivalenceGate:
             return GateResult(self.NAME, Outcome.PASS, f"no changed function to compare{note}")
         trees = _trees(ctx, changes, targets)
         key = _cache_key(ctx)
-        jobs: list[Job] = [(c.module, "", functools.partial(check_state, ctx, trees, c)) for c in states]
-        jobs += [(c.module, q, functools.partial(_function_check, ctx, trees, c, q, key, _preconditions(specs.get(c.module), q)))
-                 for c, q in targets]
-        verdicts = parallel(jobs, ctx.budgets.gate_seconds)
+        started = time.monotonic()
+        states_checked = parallel([(c.module, "", functools.partial(check_state, ctx, trees, c)) for c in states],
+                                  ctx.budgets.gate_seconds)
+        # A name bound to a function by assignment (`f = lambda …`, a partial, a decorated def) is
+        # compared by behaviour, like a def: its value alone says nothing.
+        by_module = {c.module: c for c in changes}
+        assigned = [(by_module[v.module], name) for v in states_checked for name in v.callables
+                    if name not in by_module[v.module].to_check and (v.module, name) not in free]
+        jobs: list[Job] = [(c.module, q, functools.partial(_function_check, ctx, trees, c, q, key, _preconditions(specs.get(c.module), q)))
+                           for c, q in [*targets, *assigned]]
+        verdicts = [*states_checked, *parallel(jobs, ctx.budgets.gate_seconds - (time.monotonic() - started))]
         return _result(self.NAME, verdicts, {c.module: c.path for c in changes}, free)
 
 
@@ -85,6 +93,9 @@ def _trees(ctx: GateContext, changes: list[ModuleChange], targets: list[tuple[Mo
         install_worker(tree)
     shared = {c.module: _unchanged_classes(ctx, c) for c in changes}
     wanted = [(c.module, q) for c, q in targets if _needs_replay(ctx, c, q)]
+    # Rebound module-level names may turn out to be functions (`f = lambda …`): record them too
+    # (the recorder skips what is not a function).
+    wanted += [(c.module, n) for c in changes for n in c.state_names if "." not in n and not n.startswith("<")]
     recordings = None
     if wanted:
         record_inputs(ctx, wanted, original / RECORDINGS)
@@ -134,8 +145,8 @@ def _cache_key(ctx: GateContext) -> list[str]:
 def _needs_replay(ctx: GateContext, change: ModuleChange, qualname: str) -> bool:
     """CrossHair builds inputs from annotations; without them only recorded inputs help."""
     fn = function_index(_parse(ctx.variant.original_root / change.path)).get(qualname)
-    if fn is None:
-        return False
+    if fn is None:  # bound by assignment (a lambda, a partial): no annotations to build inputs from
+        return True
     args = [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]
     if "." in qualname and args and args[0].arg in ("self", "cls"):
         args = args[1:]

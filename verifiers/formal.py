@@ -72,6 +72,7 @@ class FunctionVerdict:
     detail: str = ""
     cached: bool = field(default=False, compare=False)
     tool_failure: str | None = None  # "crosshair-tool 0.0.114": the analyser failed, not the variant
+    callables: tuple[str, ...] = field(default=(), compare=False)  # a state check's names bound to functions
 
     @property
     def name(self) -> str:
@@ -270,6 +271,7 @@ class _Cache:
         payload["outcome"] = verdict.outcome.value
         payload["strength"] = verdict.strength.value if verdict.strength else None
         payload.pop("cached")
+        payload.pop("callables")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         from verifiers.atomic import write_text_atomic
 
