@@ -94,7 +94,7 @@ def gate_patch(
             scratch=scratch / "gates", budgets=options.budgets, isolation=options.isolation,
         )
         results = run_gates(ctx, gates, all_gates=options.all_gates, observer=observer)
-    decision = admit(results, [gate.NAME for gate in gates])
+    decision = admit(results)
     return _record(target, patch, decision, proposer, parent, time.perf_counter() - started)
 
 

@@ -31,7 +31,7 @@ from pipeline.report.records import CandidateRecord
 from pipeline.report.summary import stopped_by
 from pipeline.targeting import find_targets, profile_project
 from pipeline.workspace import workspace
-from verifiers.admit import admit
+from verifiers.admit import admit, so_far
 from verifiers.base import Evidence, GateResult, Outcome, SkipReason
 from verifiers.registry import GATE_NAMES, GATES
 from verifiers.runner import GateObserver
@@ -220,7 +220,7 @@ def _gate_all(target: GateTarget, base: Path, candidates: list[_Candidate], opti
         record = gate_patch(target, parse_patch(candidate.diff), options, proposer=candidate.proposer,
                             parent=state.base_id, observer=_observer(observer), gates=formal, original_tree=base)
         record = dataclasses.replace(record, edits=tuple(e.to_json() for e in candidate.proposal.edits))
-        if not record.admitted:  # final now: the benchmarks gate only sees survivors
+        if not so_far(record.gates):  # final now: the benchmarks gate only sees survivors
             record = _merge(record, None)
             observer.finished(record)
             keep(candidate, record)
@@ -230,7 +230,7 @@ def _gate_all(target: GateTarget, base: Path, candidates: list[_Candidate], opti
         first = list(pool.map(first_phase, candidates))
     finished = []
     for candidate, record in zip(candidates, first):
-        if record.admitted:
+        if candidate.refusal is None and so_far(record.gates):
             second = gate_patch(target, parse_patch(candidate.diff), options, observer=_observer(observer),
                                 gates=benchmark, original_tree=base)
             record = _merge(record, second)
@@ -252,7 +252,7 @@ def _merge(first: CandidateRecord, second: CandidateRecord | None) -> CandidateR
     else:
         results.append(GateResult(GATES[-1].NAME, Outcome.SKIPPED, f"not run: rejected earlier by {stopped_by(first)}",
                                   skip_reason=SkipReason.NOT_RUN))
-    decision = admit(results, GATE_NAMES)
+    decision = admit(results)
     seconds = first.seconds + (second.seconds if second else 0.0)
     return dataclasses.replace(first, gates=tuple(results), admitted=decision.admitted, summary=decision.reason,
                                speedup=decision.speedup, seconds=round(seconds, 3))

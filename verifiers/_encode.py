@@ -109,6 +109,11 @@ def _fields(value: Any) -> dict[str, Any] | None:
     return {s: getattr(value, s, None) for s in slots} if slots else None
 
 
+def canonical(value: Any) -> str:
+    """The encoding as one text, the same for equal encodings (sorted keys, no spaces)."""
+    return _KEY(encode(value))
+
+
 def safe_repr(value: object, limit: int = 400) -> str:
     try:
         text = repr(value)

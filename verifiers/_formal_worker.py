@@ -53,9 +53,9 @@ class Watch:
         # analyse: their modules count by their functions and classes, the part one could rebind
         # to change an analysis (its options were read before this point).
         for package in ("crosshair", "z3"):
-            module = sys.modules.get(package)
-            if module is not None and getattr(module, "__file__", None):
-                self.definitions.append(os.path.dirname(os.path.abspath(module.__file__)) + os.sep)
+            where = getattr(sys.modules.get(package), "__file__", None)
+            if isinstance(where, str):
+                self.definitions.append(os.path.dirname(os.path.abspath(where)) + os.sep)
         self.before = self.harness.take(self.owned, only_definitions=self.definitions)
         self.channel.send("fingerprint-before", self.harness.digests(self.before))
 
@@ -218,7 +218,8 @@ def OBSERVE(job: Mapping[str, Any], watch: Watch) -> dict[str, Any]:
         inputs = _inputs(job["inputs"])
     mutables = [n for n, v in vars(module).items() if not n.startswith("__") and isinstance(v, (list, dict, set, bytearray))]
     probe = LineProbe(fn, job.get("hunks", []))
-    report["observations"] = [run_once(fn, module, mutables, args, kwargs, probe, encoding) for args, kwargs in inputs]
+    state = StateWatch(module, mutables, encoding)
+    report["observations"] = [run_once(fn, state, args, kwargs, probe, encoding) for args, kwargs in inputs]
     report["unreached"] = sorted(min(h) for h in probe.pending)
     report["hunks"] = probe.hunks
     return report
@@ -279,7 +280,29 @@ def _alarm(signum: int, frame: object) -> None:
     raise _TooSlow
 
 
-def run_once(fn: Callable[..., Any], module: Any, mutables: list[str], args: tuple[Any, ...], kwargs: dict[str, Any],
+class StateWatch:
+    """The module's containers after each call, as digests of their encodings (the same in both
+    processes when the contents are equal), encoded again only when their text changed: a price
+    list of hundreds of entries is not re-encoded, nor sent, after each of thousands of calls."""
+
+    def __init__(self, module: Any, names: list[str], encoding: Any) -> None:
+        self.module, self.names, self.encoding = module, names, encoding
+        self.seen: dict[str, tuple[str, str]] = {}
+
+    def now(self) -> dict[str, str]:
+        import hashlib
+
+        found = {}
+        for name in self.names:
+            value = getattr(self.module, name, None)
+            text = self.encoding.safe_repr(value, 1 << 30)
+            if name not in self.seen or self.seen[name][0] != text:
+                self.seen[name] = (text, hashlib.sha256(self.encoding.canonical(value).encode()).hexdigest()[:32])
+            found[name] = self.seen[name][1]
+        return found
+
+
+def run_once(fn: Callable[..., Any], state: StateWatch, args: tuple[Any, ...], kwargs: dict[str, Any],
              probe: LineProbe, encoding: Any) -> dict[str, Any]:
     """What one call under a time limit does, as plain data: `slow` when it ran past the limit."""
     args, kwargs = copy.deepcopy((args, kwargs))
@@ -301,7 +324,7 @@ def run_once(fn: Callable[..., Any], module: Any, mutables: list[str], args: tup
         return {
             "result": encoding.encode(result), "shown": encoding.safe_repr(result, 20_000),
             "error": None if error is None else [encoding.named(type(error)), encoding.safe_repr(error)],
-            "args": encoding.encode((args, kwargs)), "state": {n: encoding.encode(getattr(module, n, None)) for n in mutables},
+            "args": encoding.encode((args, kwargs)), "state": state.now(),
         }
     except _TooSlow:
         return {"slow": True}

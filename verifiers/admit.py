@@ -1,17 +1,16 @@
-"""The admission rule. The only place in Crucible that decides whether a variant gets in."""
+"""The admission decision. The only place in Crucible that decides whether a variant gets in,
+by the rule in `verifiers/rule.py`: every gate of the registry, no fewer — a caller cannot name a
+shorter list."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
 
-from verifiers.base import GateResult, Outcome, SkipReason
+from verifiers import rule
+from verifiers.base import GateResult
 
-__all__ = ["Decision", "accepts", "admit"]
-
-# Gates whose `skipped` is not a rejection when the project has nothing for them to check.
-WAIVABLE_WHEN_NOT_CONFIGURED: Final = frozenset({"benchmarks"})
+__all__ = ["Decision", "accepts", "admit", "so_far"]
 
 
 @dataclass(frozen=True)
@@ -25,24 +24,22 @@ class Decision:
         return next((r.speedup for r in self.results if r.speedup is not None), None)
 
 
-def admit(results: Sequence[GateResult], required: Sequence[str]) -> Decision:
-    """Admitted only if every required gate ran and passed (or was waived as unconfigured)."""
+def admit(results: Sequence[GateResult]) -> Decision:
+    """Admitted only if every gate of the rule ran and passed (or was waived as unconfigured)."""
     by_gate = {result.gate: result for result in results}
-    for name in required:
-        result = by_gate.get(name)
-        if result is None:
-            return Decision(False, f"{name}: no verdict (gate missing)", tuple(results))
-        if not accepts(result):
-            return Decision(False, f"{name}: {result.outcome.value}: {result.summary}", tuple(results))
-    return Decision(True, "every gate passed", tuple(results))
+    why = rule.refusal({r.gate: (r.outcome.value, r.skip_reason.value if r.skip_reason else None) for r in by_gate.values()})
+    if why is None:
+        return Decision(True, "every gate passed", tuple(results))
+    gate = why.split(":", 1)[0]
+    found = by_gate.get(gate)
+    return Decision(False, f"{why}: {found.summary}" if found is not None else why, tuple(results))
 
 
 def accepts(result: GateResult) -> bool:
     """Whether this one result lets the variant go on."""
-    if result.outcome is Outcome.PASS:
-        return True
-    return (
-        result.outcome is Outcome.SKIPPED
-        and result.skip_reason is SkipReason.NOT_CONFIGURED
-        and result.gate in WAIVABLE_WHEN_NOT_CONFIGURED
-    )
+    return rule.accepts(result.gate, result.outcome.value, result.skip_reason.value if result.skip_reason else None)
+
+
+def so_far(results: Sequence[GateResult]) -> bool:
+    """Every gate that ran accepts: a candidate still in the running (not a decision)."""
+    return all(accepts(result) for result in results)

@@ -7,7 +7,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import ClassVar, Protocol
 
-from pipeline.config import CrucibleConfig
+from verifiers.config import CrucibleConfig
 from verifiers.kernel import KernelSpec
 
 __all__ = [

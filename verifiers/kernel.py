@@ -11,8 +11,8 @@ from typing import Final
 
 import libcst as cst
 
-from pipeline.config import CONFIG_FILES, CrucibleConfig, relative_project_path
-from pipeline.errors import BadInput, IntegrityError
+from verifiers.config import CONFIG_FILES, CrucibleConfig, relative_project_path
+from verifiers.errors import BadInput, IntegrityError
 from verifiers.atomic import write_text_atomic
 from verifiers.symbols import module_file, module_name_for, symbol_source
 from verifiers.tree import hash_bytes, iter_files

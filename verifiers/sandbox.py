@@ -200,11 +200,11 @@ def _is_live_init(entry: Path, marker: bytes) -> bool:
 
 
 def _crucible_packages() -> list[Path]:
-    """Crucible's own packages, so sandboxed workers can import them (read-only)."""
-    import pipeline
-    import verifiers
-
-    return [Path(module.__file__).parent for module in (pipeline, verifiers) if module.__file__]
+    """Crucible's own packages, read-only: an agent may embed its runtime (`pipeline.runtime`),
+    installed in the environment that runs its tests. (The workers and plugins that judge are
+    copied into the private copy; they import nothing from here.)"""
+    root = Path(__file__).resolve().parent.parent
+    return [root / "pipeline", root / "verifiers"]
 
 
 def _covered(path: Path, roots: Sequence[str]) -> bool:

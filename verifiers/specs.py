@@ -18,8 +18,8 @@ from typing import Final
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from pipeline.config import CrucibleConfig
-from pipeline.errors import BadInput
+from verifiers.config import CrucibleConfig
+from verifiers.errors import BadInput
 from verifiers.symbols import module_file
 from verifiers.tree import iter_files
 

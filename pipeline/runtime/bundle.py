@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
+from verifiers import rule
+
 __all__ = [
     "RELEASE_FORMAT",
     "REQUIRED_GATES",
@@ -24,10 +26,9 @@ __all__ = [
 ]
 
 RELEASE_FORMAT: Final = 1
-# Mirrors verifiers.registry.GATE_NAMES and verifiers.admit (a test keeps them in step): the
-# runtime may not import the verifiers, which pull libcst.
-REQUIRED_GATES: Final = ("parse", "scope", "policy", "types", "tests", "contracts", "equivalence", "benchmarks")
-WAIVABLE_GATES: Final = frozenset({"benchmarks"})
+# The admission rule itself (standard library only: the runtime does not load the gates).
+REQUIRED_GATES: Final = rule.REQUIRED_GATES
+WAIVABLE_GATES: Final = rule.WAIVABLE_WHEN_NOT_CONFIGURED
 MAX_RELEASE_BYTES: Final = 20 * 1024 * 1024
 
 Json = dict[str, object]
@@ -72,12 +73,10 @@ class Release:
         """Why the verdict does not admit, by the admission rule itself; None when it does."""
         if not self.admitted:
             return f"candidate {self.candidate} was not admitted"
-        outcomes = {gate: (outcome, skip) for gate, outcome, skip in self.gate_outcomes}
-        for gate in REQUIRED_GATES:
-            outcome, skip = outcomes.get(gate, ("missing", ""))
-            waived = outcome == "skipped" and skip == "not-configured" and gate in WAIVABLE_GATES
-            if outcome != "pass" and not waived:
-                return f"the verdict says admitted, but gate {gate!r} is {outcome}"
+        why = rule.refusal({gate: (outcome, skip or None) for gate, outcome, skip in self.gate_outcomes})
+        if why is not None:
+            gate, _, outcome = why.partition(": ")
+            return f"the verdict says admitted, but gate {gate!r} is {'missing' if 'gate missing' in outcome else outcome}"
         return None
 
 

@@ -15,13 +15,13 @@ from pipeline.runtime.bundle import REQUIRED_GATES, WAIVABLE_GATES, ReleaseInval
 from pipeline.runtime.diffcheck import DiffProblem, apply_file_diff, parse_file_diffs
 from tests.runtime.agents import Lab, release_for
 from verifiers import kernel
-from verifiers.admit import WAIVABLE_WHEN_NOT_CONFIGURED
+from verifiers import rule
 from verifiers.registry import GATE_NAMES
 
 
-def test_the_runtime_admission_rule_matches_the_verifiers() -> None:
-    assert REQUIRED_GATES == GATE_NAMES
-    assert WAIVABLE_GATES == WAIVABLE_WHEN_NOT_CONFIGURED
+def test_the_runtime_checks_releases_by_the_verifiers_own_rule() -> None:
+    assert REQUIRED_GATES is rule.REQUIRED_GATES and REQUIRED_GATES == GATE_NAMES
+    assert WAIVABLE_GATES is rule.WAIVABLE_WHEN_NOT_CONFIGURED
 
 
 def test_the_runtime_protects_what_the_kernel_lock_protects() -> None:

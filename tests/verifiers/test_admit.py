@@ -8,41 +8,49 @@ from typing import ClassVar
 import pytest
 
 from tests.conftest import VariantFactory
+from verifiers import rule
 from verifiers.admit import admit
+from verifiers.registry import GATE_NAMES
 from verifiers.base import GateContext, GateResult, Outcome, SkipReason
 from verifiers.runner import run_gates
 
-REQUIRED = ("parse", "tests", "benchmarks")
+REQUIRED = rule.REQUIRED_GATES
 
 
 def result(gate: str, outcome: Outcome, reason: SkipReason | None = None) -> GateResult:
     return GateResult(gate, outcome, "", skip_reason=reason)
 
 
+def verdicts(**changed: tuple[Outcome, SkipReason | None]) -> list[GateResult]:
+    """Every required gate passing, except those named."""
+    return [result(g, *changed.get(g, (Outcome.PASS, None))) for g in REQUIRED]
+
+
 ADMISSION = [
-    ("all pass", [Outcome.PASS, Outcome.PASS, Outcome.PASS], None, True),
-    ("a fail", [Outcome.PASS, Outcome.FAIL, Outcome.PASS], None, False),
-    ("unknown never admits", [Outcome.PASS, Outcome.UNKNOWN, Outcome.PASS], None, False),
-    ("error never admits", [Outcome.ERROR, Outcome.PASS, Outcome.PASS], None, False),
-    ("benchmarks not configured is waived", [Outcome.PASS, Outcome.PASS, Outcome.SKIPPED], SkipReason.NOT_CONFIGURED, True),
-    ("benchmarks skipped for another reason", [Outcome.PASS, Outcome.PASS, Outcome.SKIPPED], SkipReason.NOT_RUN, False),
+    ("all pass", verdicts(), True),
+    ("a fail", verdicts(tests=(Outcome.FAIL, None)), False),
+    ("unknown never admits", verdicts(equivalence=(Outcome.UNKNOWN, None)), False),
+    ("error never admits", verdicts(parse=(Outcome.ERROR, None)), False),
+    ("benchmarks not configured is waived", verdicts(benchmarks=(Outcome.SKIPPED, SkipReason.NOT_CONFIGURED)), True),
+    ("benchmarks skipped for another reason", verdicts(benchmarks=(Outcome.SKIPPED, SkipReason.NOT_RUN)), False),
+    ("another gate skipped as not configured", verdicts(contracts=(Outcome.SKIPPED, SkipReason.NOT_CONFIGURED)), False),
+    ("a gate missing", verdicts()[:-1], False),
+    ("only the structural gates", verdicts()[:5], False),
 ]
 
 
-@pytest.mark.parametrize(("label", "outcomes", "reason", "admitted"), ADMISSION, ids=[a[0] for a in ADMISSION])
-def test_admission_rule(label: str, outcomes: list[Outcome], reason: SkipReason | None, admitted: bool) -> None:
-    results = [result(g, o, reason if o is Outcome.SKIPPED else None) for g, o in zip(REQUIRED, outcomes)]
-    assert admit(results, REQUIRED).admitted is admitted
+@pytest.mark.parametrize(("label", "results", "admitted"), ADMISSION, ids=[a[0] for a in ADMISSION])
+def test_admission_rule(label: str, results: list[GateResult], admitted: bool) -> None:
+    assert admit(results).admitted is admitted
 
 
-def test_a_skipped_gate_other_than_benchmarks_is_never_waived() -> None:
-    results = [result("parse", Outcome.SKIPPED, SkipReason.NOT_CONFIGURED), result("tests", Outcome.PASS), result("benchmarks", Outcome.PASS)]
-    assert not admit(results, REQUIRED).admitted
+def test_a_missing_gate_is_named() -> None:
+    decision = admit(verdicts()[:-1])
+    assert decision.reason == "benchmarks: no verdict (gate missing)"
 
 
-def test_a_missing_gate_rejects() -> None:
-    decision = admit([result("parse", Outcome.PASS), result("tests", Outcome.PASS)], REQUIRED)
-    assert not decision.admitted and "benchmarks" in decision.reason
+def test_the_rule_requires_every_gate_of_the_registry_in_order() -> None:
+    assert rule.REQUIRED_GATES == GATE_NAMES
 
 
 class Crashing:
