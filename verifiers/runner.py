@@ -5,14 +5,14 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from verifiers.admit import accepts
-from verifiers.base import Evidence, Gate, GateContext, GateResult, Outcome, SkipReason
+from verifiers.base import ChangeKind, Evidence, FileChange, Gate, GateContext, GateResult, Outcome, SkipReason, Variant
 from verifiers.kernel import compute_digest
 from verifiers.tree import hash_tree
 
-__all__ = ["GateObserver", "run_gates"]
+__all__ = ["GateObserver", "changed_files", "run_gates"]
 
 GateObserver = Callable[[str, GateResult | None], None]
 """Told `(gate, None)` when a gate starts and `(gate, result)` when it ends."""
@@ -50,7 +50,9 @@ def run_gates(
     observer: GateObserver | None = None,
 ) -> tuple[GateResult, ...]:
     """Every gate's result, in order. After the first rejection the rest are `skipped`
-    (not run), unless `all_gates` asks for a full audit."""
+    (not run), unless `all_gates` asks for a full audit. What changed is computed here, from the
+    two trees, whatever list the caller brought (see `changed_files`)."""
+    ctx = replace(ctx, variant=replace(ctx.variant, changes=changed_files(ctx.variant)))
     results: list[GateResult] = []
     rejected_by: str | None = None
     for gate in gates:
@@ -66,6 +68,27 @@ def run_gates(
         if not accepts(result):
             rejected_by = rejected_by or gate.NAME
     return tuple(results)
+
+
+def changed_files(variant: Variant) -> tuple[FileChange, ...]:
+    """Every counted file that differs between the original and the variant copy, by content.
+    A file that vanished and one that appeared with the same bytes are a rename; otherwise the
+    caller's rename hints (a patch's `rename from`) are kept only where the trees confirm both
+    sides, so a hint can say which original a new file is compared with, never hide a change."""
+    before, after = hash_tree(variant.original_root), hash_tree(variant.root)
+    deleted = sorted(set(before) - set(after))
+    hints = {c.path: c.renamed_from for c in variant.changes if c.renamed_from in deleted}
+    by_content = {before[path]: path for path in deleted}
+    changes = []
+    for path in sorted(after):
+        if path not in before:
+            origin = hints.get(path) or by_content.get(after[path])
+            changes.append(FileChange(path, ChangeKind.ADDED, origin))
+        elif before[path] != after[path]:
+            changes.append(FileChange(path, ChangeKind.MODIFIED))
+    renamed = {c.renamed_from for c in changes if c.renamed_from}
+    changes += [FileChange(path, ChangeKind.DELETED) for path in deleted if path not in renamed]
+    return tuple(changes)
 
 
 def _not_run(gate: Gate, rejected_by: str) -> GateResult:
