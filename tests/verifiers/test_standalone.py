@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -26,9 +27,9 @@ def test_no_module_of_the_trusted_part_imports_pipeline(path: Path) -> None:
 class Recorder:
     """A gate that only notes which changes it was shown."""
 
-    NAME = "recorder"
-    DESCRIPTION = "notes the changes"
-    seen: tuple[FileChange, ...] = ()
+    NAME: ClassVar[str] = "recorder"
+    DESCRIPTION: ClassVar[str] = "notes the changes"
+    seen: ClassVar[tuple[FileChange, ...]] = ()
 
     def check(self, ctx: GateContext) -> GateResult:
         Recorder.seen = ctx.variant.changes
