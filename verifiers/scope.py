@@ -11,6 +11,7 @@ import libcst as cst
 from verifiers import novelty
 from verifiers.base import ChangeKind, Evidence, GateContext, GateResult, Outcome
 from verifiers.bindings import Finding, ProtectedNames, find_violations
+from verifiers.confinement import confinement_for, find_confinement
 from verifiers.kernel import KernelSpec, protected_paths
 from verifiers.symbols import module_file, symbol_source
 
@@ -30,11 +31,13 @@ class ScopeGate:
     NAME: ClassVar[str] = "scope"
     DESCRIPTION: ClassVar[str] = (
         "only `source` changes; protected files and symbols are untouched; no rebinding of "
-        "protected symbols; no forbidden or dynamic imports"
+        "protected symbols; no forbidden or dynamic imports; the change stays confined (no foreign "
+        "writes, introspection, judge or new imports, environment reads or raw channels)"
     )
 
     def check(self, ctx: GateContext) -> GateResult:
-        evidence = [*_outside_scope(ctx), *_protected_symbols(ctx), *_new_violations(ctx)]
+        violations = _new_violations(ctx)
+        evidence = [*_outside_scope(ctx), *_protected_symbols(ctx), *violations, *_new_confinement(ctx, violations)]
         if evidence:
             return GateResult(self.NAME, Outcome.FAIL, evidence[0].message, tuple(evidence))
         n = len(ctx.variant.changes)
@@ -100,6 +103,26 @@ def _new_violations(ctx: GateContext) -> list[Evidence]:
             if (ctx.variant.original_root / original).is_file() else []
         )
         found.extend(_evidence(change.path, f) for f in novelty.added(before, after, lambda f: f.key))
+    return found
+
+
+def _new_confinement(ctx: GateContext, already: list[Evidence]) -> list[Evidence]:
+    """Confinement findings the change adds to a file (by rule and code, as above), except on a line
+    the findings above already cover: one line, one report."""
+    confinement = confinement_for(ctx.variant.original_root, ctx.config.source)
+    covered = {(e.path, e.line) for e in already}
+    found: list[Evidence] = []
+    for change in ctx.variant.changes:
+        if change.kind is ChangeKind.DELETED or not change.path.endswith((".py", ".pyi")):
+            continue
+        after = find_confinement(ctx.variant.root, change.path, confinement)
+        original = change.renamed_from or change.path
+        before = (
+            find_confinement(ctx.variant.original_root, original, confinement)
+            if (ctx.variant.original_root / original).is_file() else []
+        )
+        new = novelty.added(before, after, lambda f: f.key)
+        found.extend(_evidence(change.path, f) for f in new if (change.path, f.line) not in covered)
     return found
 
 

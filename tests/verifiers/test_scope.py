@@ -70,6 +70,10 @@ REJECTED = [
     ("exec-built import", core_with("exec('import sub' + 'process')\n"), "exec() loads code"),
     ("builtins back door", core_with("f = __builtins__['__import__']\n"), "back door"),
     ("instance attribute shadowing protected name", core_with("class Shim:\n    def __init__(self, target: object) -> None:\n        target.check_action = lambda a: True  # type: ignore[attr-defined]\n"), "named like a protected symbol"),
+    # Harmless-looking, refused by confinement since: importlib is a back door to the import
+    # system, and another module's namespace is not this module's to write, whatever the name.
+    ("importing a harmless module dynamically by literal", core_with("import importlib\njson = importlib.import_module('json')\n"), "importlib"),
+    ("writing other names of a module holding a protected symbol", core_with("from agent import limits\nvars(limits)['NOTE'] = 'x'\n"), "agent.limits"),
 ]
 
 ADMITTED = [
@@ -78,10 +82,8 @@ ADMITTED = [
     ("new module inside source", {"agent/text.py": "def words(text: str) -> list[str]:\n    return text.split()\n"}),
     ("calling the protected function is fine", core_with("def allowed(actions: list[str]) -> list[str]:\n    return [a for a in actions if safety.check_action(a)]\n")),
     ("reading a protected constant is fine", core_with("from agent.limits import MAX_STEPS\nHALF = MAX_STEPS // 2\n")),
-    ("importing a harmless module dynamically by literal", core_with("import importlib\njson = importlib.import_module('json')\n")),
     ("builtin names are not imports of builtins", core_with("def keys(items: list[str]) -> list[str]:\n    return list(dict.fromkeys(items))\n")),
     ("class attribute named like an imported protected module", core_with("from dataclasses import dataclass\n\n\n@dataclass\nclass Result:\n    safety: float\n    steps_left: int = 0\n")),
-    ("writing other names of a module holding a protected symbol", core_with("from agent import limits\nvars(limits)['NOTE'] = 'x'\n")),
     ("setattr on own objects", core_with("class Box:\n    pass\n\ndef fill(box: Box, name: str) -> None:\n    setattr(box, name, 1)\n")),
 ]
 
