@@ -223,7 +223,8 @@ def test_function_index() -> None:
         if True:
             def conditional(): pass
     '''))
-    assert list(function_index(tree)) == ["top", "fetch", "Outer.method", "Outer.Inner.deep", "wrapper"]
+    # A def under a module-level `if` is a function too (compared by behaviour, never skipped).
+    assert list(function_index(tree)) == ["top", "fetch", "Outer.method", "Outer.Inner.deep", "wrapper", "conditional"]
 
 
 # -- which lines of a changed function changed ----------------------------------------------
