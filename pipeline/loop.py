@@ -17,12 +17,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from pipeline.bandit import Bandit
 from pipeline.edits import EditRefused, apply_edits, unified_diff
 from pipeline.errors import BadInput
 from pipeline.gating import GateOptions, Target as GateTarget, candidate_id, gate_patch
+from pipeline.merge import Improvement, improvements, merge
 from pipeline.patch import apply_patch, parse_patch
 from pipeline.proposers.base import Proposal, Proposer, Target
 from pipeline.proposers.rules.base import Rule
@@ -77,12 +78,15 @@ class RunState:
     proposer: str
     started: str
     generation: int = 0
-    base_diff: str = ""  # cumulative diff from the project to the current best variant
-    base_id: str | None = None
-    cumulative_speedup: float = 1.0
+    base_diff: str = ""  # diff from the project to the current base: every improvement merged so far
+    base_id: str | None = None  # the candidate (or merge) the current base is
     seen: list[str] = field(default_factory=list)  # content hashes already proposed
     gated: int = 0
     archive: list[dict[str, object]] = field(default_factory=list)  # admitted variants
+    members: list[dict[str, Any]] = field(default_factory=list)  # the improvements the base holds
+    left_out: list[dict[str, Any]] = field(default_factory=list)  # admitted, not in the base, and why
+    start_tree: str = ""  # digest of the project's files when the run started (for --apply)
+    ended: str = ""  # why the run stopped: the budget, or every target tried
     elapsed_seconds: float = 0.0
     first_admitted_seconds: float | None = None
     finished: bool = False
@@ -97,7 +101,9 @@ class RunState:
         path = report_dir / STATE_FILE
         if not path.is_file():
             raise BadInput(f"{report_dir}: no {STATE_FILE} to resume from")
-        return RunState(**json.loads(path.read_text(encoding="utf-8")))
+        data = json.loads(path.read_text(encoding="utf-8"))
+        known = {f.name for f in dataclasses.fields(RunState)}
+        return RunState(**{k: v for k, v in data.items() if k in known})
 
 
 class RunObserver(Protocol):
@@ -122,20 +128,28 @@ def evolve(
     report_dir: Path, bandit: Bandit, observer: RunObserver, state: RunState, jobs: int,
     on_record: Callable[[CandidateRecord], None] = lambda record: None,
 ) -> RunState:
-    """Run generations until the budget is spent or nothing new is proposed."""
+    """Run generations until the budget is spent or every target has been tried with every
+    proposal the proposer has for it; `state.ended` says which."""
     clock = time.monotonic() - state.elapsed_seconds
     specs = load_specs(target.config.root, target.config)
     observer.start(budget.candidates)
-    while state.gated < budget.candidates and time.monotonic() - clock < budget.minutes * 60:
+    state.ended = ""
+    while not state.ended:
+        if state.gated >= budget.candidates:
+            state.ended = f"budget spent: {state.gated} candidate(s) gated"
+            break
+        if time.monotonic() - clock >= budget.minutes * 60:
+            state.ended = f"budget spent: {budget.minutes:g} minute(s)"
+            break
         with workspace("crucible-run-") as scratch:
             base = _base_tree(target, state, scratch)
             profile = profile_project(target.config, base, scratch, options.budgets, options.isolation)
             rejections = _rejections(read_records(report_dir))
             wanted = frozenset(getattr(proposer, "remaining_targets", lambda: set())())
-            targets = find_targets(target.config, target.kernel, base, profile, rules, specs, rejections,
-                                   TARGETS_PER_GENERATION, wanted)
+            targets = find_targets(target.config, target.kernel, base, profile, rules, specs, rejections, None, wanted)
             candidates = _candidates(base, targets, proposer, bandit, state, budget.candidates - state.gated)
             if not candidates:
+                state.ended = f"every target tried: no new proposal for any of {len(targets)} function(s)"
                 break
             lock = threading.Lock()
 
@@ -153,7 +167,7 @@ def evolve(
                     state.save(report_dir)
 
             records = _gate_all(target, base, candidates, options, state, observer, jobs, keep)
-        _climb(target, state, records)
+            _advance(target, state, records, base, options, observer, report_dir, on_record)
         state.generation += 1
         state.save(report_dir)
     state.elapsed_seconds = time.monotonic() - clock
@@ -182,14 +196,24 @@ def _rejections(records: list[CandidateRecord]) -> dict[str, list[str]]:
 
 
 def _candidates(base: Path, targets: list[Target], proposer: Proposer, bandit: Bandit, state: RunState, room: int) -> list[_Candidate]:
-    proposals = [(t, p) for t in targets for p in proposer.propose(t, PROPOSALS_PER_TARGET)]
+    """New proposals for the best-ranked targets that still have any: a target whose proposals were
+    all gated before gives way to the next one, down the whole ranking, so that the run goes on
+    until every target has been tried with everything the proposer has for it."""
+    keys: set[str] = set(state.seen)  # gated in earlier generations, or before an interruption
+    proposals: list[tuple[Target, Proposal]] = []
+    productive = 0
+    for target in targets:
+        if productive >= TARGETS_PER_GENERATION or len(proposals) >= room:
+            break
+        fresh = [p for p in proposer.propose(target, PROPOSALS_PER_TARGET) if _key(p) not in keys]
+        productive += bool(fresh)
+        proposals += [(target, p) for p in fresh]
     ordered = bandit.order(proposals, {i: p.arm for i, (_, p) in enumerate(proposals)})
     chosen: list[_Candidate] = []
-    keys: set[str] = set(state.seen)  # gated in earlier generations, or before an interruption
     for target, proposal in ordered:
         if len(chosen) >= room:
             break
-        key = hashlib.sha256("\n".join(e.to_json() for e in proposal.edits).encode()).hexdigest()
+        key = _key(proposal)
         if key in keys:
             continue
         keys.add(key)
@@ -271,25 +295,54 @@ def _refused(target: GateTarget, candidate: _Candidate, state: RunState) -> Cand
     )
 
 
-def _climb(target: GateTarget, state: RunState, records: list[tuple[_Candidate, CandidateRecord]]) -> None:
-    """The best admitted speed-up of this generation becomes the next base (hill climbing)."""
-    admitted = [(c, r) for c, r in records if r.admitted and (r.speedup or 0) > 1.0]
-    for candidate, record in admitted:
-        state.archive.append({"id": record.id, "parent": record.parent, "speedup": record.speedup,
-                              "benchmark": _benchmark_of(record), "arm": candidate.proposal.arm})
-    if not admitted:
+def _key(proposal: Proposal) -> str:
+    return hashlib.sha256("\n".join(e.to_json() for e in proposal.edits).encode()).hexdigest()
+
+
+def _advance(target: GateTarget, state: RunState, records: list[tuple[_Candidate, CandidateRecord]], base: Path,
+             options: GateOptions, observer: RunObserver, report_dir: Path,
+             on_record: Callable[[CandidateRecord], None]) -> None:
+    """The generation's improvements, merged and verified, become the next base."""
+    for _candidate, record in records:
+        if record.admitted and (record.speedup or 0) > 1.0:
+            state.archive.append({"id": record.id, "parent": record.parent, "speedup": record.speedup,
+                                  "benchmark": _benchmark_of(record), "arm": _candidate.proposal.arm})
+
+    def verify(members: Sequence[Improvement], diff: str) -> CandidateRecord:
+        observer.candidate(candidate_id(diff), f"merge of {len(members)}")
+        record = gate_patch(target, parse_patch(diff), options, proposer="merge", parent=state.base_id,
+                            observer=_observer(observer), original_tree=base)
+        edits = tuple(e.to_json() for m in members for e in m.edits)
+        record = dataclasses.replace(record, edits=edits, summary=f"{record.summary} (merge of "
+                                     f"{', '.join(m.record.id for m in members)})")
+        observer.finished(record)
+        append_record(report_dir, record)
+        on_record(record)
+        return record
+
+    merged = merge(base, improvements([r for _, r in records]), verify)
+    state.left_out += [{"id": item.improvement.record.id, "functions": sorted(item.improvement.functions),
+                        "speedup": item.improvement.speedup, "reason": item.reason} for item in merged.left_out]
+    if not merged.members:
         return
-    candidate, best = max(admitted, key=lambda item: item[1].speedup or 0)
-    with workspace("crucible-climb-") as scratch:
+    with workspace("crucible-merge-") as scratch:
         tree = _base_tree(target, state, scratch)
-        apply_patch(parse_patch(best.diff), tree)
-        changed = {p: (tree / p).read_text(encoding="utf-8") for p in _touched(state.base_diff, best.diff)}
+        apply_patch(parse_patch(merged.diff), tree)
+        changed = {p: (tree / p).read_text(encoding="utf-8") for p in _touched(state.base_diff, merged.diff)}
         state.base_diff = unified_diff(target.config.root, changed)
-    state.base_id = best.id
-    state.cumulative_speedup = round(state.cumulative_speedup * (best.speedup or 1.0), 4)
-    for entry in state.archive:
-        if entry["id"] == best.id:
-            entry["cumulative"] = state.cumulative_speedup
+    state.base_id = candidate_id(merged.diff) if len(merged.members) > 1 else merged.members[0].record.id
+    state.members += [_member(m.record, state.generation) for m in merged.members]
+
+
+def _member(record: CandidateRecord, generation: int) -> dict[str, Any]:
+    """One improvement of the final variant, with the evidence line a reviewer reads."""
+    equivalence = next((g for g in record.gates if g.gate == "equivalence"), None)
+    return {"id": record.id, "generation": generation, "proposer": record.proposer,
+            "functions": sorted({json.loads(e).get("target", "") for e in record.edits}),
+            "rule": sorted({json.loads(e).get("rule", "") for e in record.edits} - {""}),
+            "speedup": record.speedup, "benchmark": _benchmark_of(record),
+            "equivalence": equivalence.strength.value if equivalence and equivalence.strength else
+            (equivalence.summary if equivalence else "")}
 
 
 def _touched(*diffs: str) -> set[str]:

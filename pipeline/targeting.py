@@ -108,10 +108,11 @@ def diagnose(function: cst.FunctionDef, rules: Sequence[Rule], line: int) -> tup
 
 def find_targets(
     config: CrucibleConfig, kernel: KernelSpec, tree: Path, profile: Profile, rules: Sequence[Rule],
-    specs: dict[str, ModuleSpecs], rejections: dict[str, list[str]], limit: int, wanted: frozenset[str] = frozenset(),
+    specs: dict[str, ModuleSpecs], rejections: dict[str, list[str]], limit: int | None, wanted: frozenset[str] = frozenset(),
 ) -> list[Target]:
-    """The functions most worth a proposer's attention: most time first, then most diagnostics;
-    `wanted` addresses (a replay file's targets) are always included."""
+    """The functions most worth a proposer's attention: most time first, then most diagnostics
+    (the first `limit`, or all of them); `wanted` addresses (a replay file's targets) are always
+    included."""
     protected = protected_paths(config, kernel)
     protected_symbols = {s.key for s in kernel.protected_symbols}
     candidates = []

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import shutil
 import sys
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar, Final
 
@@ -26,7 +28,7 @@ from verifiers.toolchain import toolchain
 from verifiers.toolrun import tool_home
 from verifiers.tree import copy_tree, hash_tree
 
-__all__ = ["BenchmarkGate"]
+__all__ = ["BenchmarkGate", "SuiteSpeed", "measure_suite"]
 
 _PLUGIN: Final = "_crucible_bench_plugin"  # verifiers/_bench_plugin.py, as copied into the run
 
@@ -167,6 +169,38 @@ def _judge(name: str, original: Samples, variant: Samples) -> GateResult:
     c = faster[best]
     return GateResult(name, Outcome.PASS, f"speed-up ×{c.speedup:.2f} on {best} (CI ×{c.low:.2f}–×{c.high:.2f})",
                       evidence, speedup=round(c.speedup, 4))
+
+
+@dataclass(frozen=True)
+class SuiteSpeed:
+    """The whole benchmark suite, original against variant, interleaved in one session: each
+    benchmark's speed-up with its interval, and their geometric mean, where a benchmark whose
+    difference is within noise counts as ×1.0."""
+
+    comparisons: dict[str, Comparison]
+    rounds: int
+
+    @property
+    def geomean(self) -> float:
+        factors = [c.speedup if c.verdict is not Verdict.SAME else 1.0 for c in self.comparisons.values()]
+        return math.exp(sum(math.log(f) for f in factors) / len(factors)) if factors else 1.0
+
+
+def measure_suite(ctx: GateContext, rounds: int) -> SuiteSpeed | str:
+    """Every benchmark of the project (not only those reaching a change), or why it could not be
+    measured."""
+    files = benchmark_files(ctx.variant.original_root, ctx.config.benchmarks)
+    if not files:
+        return "no benchmarks configured"
+    try:
+        runs = _interleaved(replace(ctx, budgets=replace(ctx.budgets, benchmark_rounds=rounds)), files)
+    except SandboxUnavailable as exc:
+        return f"no sandbox: {exc}"
+    if isinstance(runs, GateResult):
+        return runs.summary
+    original, variant = runs
+    return SuiteSpeed({node: compare_timings(original[node], variant[node]) for node in sorted(original.keys() & variant.keys())},
+                      rounds)
 
 
 def _evidence(node: str, c: Comparison) -> Evidence:

@@ -1,14 +1,13 @@
-"""`crucible run`: profile, propose, gate, keep the best admitted variant (exit 0 when the run
-completes, whatever it found; 2 bad input; 3 integrity)."""
+"""`crucible run`: profile, propose, gate, merge every admitted improvement into one re-verified
+variant (`final.diff`), and measure it against the original on the whole benchmark suite (exit 0
+when the run completes, whatever it found; 2 bad input; 3 integrity, e.g. --apply on a tree that
+changed since the run started)."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import shutil
-import subprocess
-
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
@@ -19,12 +18,13 @@ from pipeline.bandit import Bandit, default_state_file
 from pipeline.errors import BadInput
 from pipeline.gating import GateOptions, Target, load_target
 from pipeline.loop import RunBudget, RunState, evolve
-from pipeline.patch import apply_patch, parse_patch
 from pipeline.proposers.base import Proposer
 from pipeline.proposers.replay import ReplayProposer
 from pipeline.proposers.rule_proposer import RuleProposer
 from pipeline.proposers.rules.registry import RULES
 from pipeline.cli_output import RunProgress
+from pipeline.deliver import apply_final, commit_final, commit_message, tree_digest
+from pipeline.headline import describe, measure_headline
 from pipeline.report.files import write_report_files
 from pipeline.report.jsonl import read_records
 from pipeline.report.records import CandidateRecord
@@ -39,6 +39,8 @@ __all__ = ["run_command"]
 def run_command(args: argparse.Namespace, out: TextIO) -> int:
     from pipeline.cli import budgets_from, default_report_dir
 
+    if args.apply and args.commit:
+        raise BadInput("--apply and --commit: choose one (apply to the tree, or commit on a new branch)")
     budget = RunBudget.parse(args.budget)
     target = load_target(args.project)
     proposer = _proposer(args)
@@ -60,7 +62,7 @@ def run_command(args: argparse.Namespace, out: TextIO) -> int:
     with RunProgress(console) as progress:
         state = evolve(target, proposer, RULES, options, budget, report_dir, Bandit(default_state_file()),
                        progress, state, args.jobs or os.cpu_count() or 1, on_record=on_record)
-    _finish(target, report_dir, state, proposer, console, apply=args.apply)
+    _finish(target, report_dir, state, proposer, console, options, args)
     return 0
 
 
@@ -102,56 +104,50 @@ def _state(args: argparse.Namespace, target: Target, proposer: Proposer, report_
         raise BadInput(f"{report_dir}: already holds a report (use --resume to continue it, or another --report-dir)")
     report_dir.mkdir(parents=True, exist_ok=True)
     return RunState(project=str(target.config.root), proposer=proposer.NAME,
-                    started=datetime.now(UTC).isoformat(timespec="seconds"))
+                    started=datetime.now(UTC).isoformat(timespec="seconds"), start_tree=tree_digest(target.config.root))
 
 
-def _finish(target: Target, report_dir: Path, state: RunState, proposer: Proposer, console: Console, *, apply: bool) -> None:
+def _finish(target: Target, report_dir: Path, state: RunState, proposer: Proposer, console: Console,
+            options: GateOptions, args: argparse.Namespace) -> None:
     records = read_records(report_dir)
+    final = state.base_diff
+    if final:
+        write_text_atomic(report_dir / "final.diff", final)
+    console.print(f"measuring the whole benchmark suite, original against the final variant ({state.ended or 'run ended'})")
+    headline = measure_headline(target, final, options)
     summary = {
         "project": state.project, "proposer": state.proposer, "started": state.started,
         "finished": datetime.now(UTC).isoformat(timespec="seconds"), "seconds": round(state.elapsed_seconds, 1),
-        "candidates": len(records), "admitted": sum(r.admitted for r in records),
-        "candidates_per_minute": round(len(records) / max(state.elapsed_seconds / 60, 1e-9), 2),
-        "first_admitted_seconds": state.first_admitted_seconds, "cumulative_speedup": state.cumulative_speedup,
-        "best": state.base_id, "archive": state.archive, "proposer_stats": dict(proposer.stats.counts),
+        "ended": state.ended, "candidates": len([r for r in records if r.proposer != "merge"]),
+        "admitted": sum(r.admitted for r in records if r.proposer != "merge"),
+        "merges": sum(r.proposer == "merge" for r in records),
+        "candidates_per_minute": round(state.gated / max(state.elapsed_seconds / 60, 1e-9), 2),
+        "first_admitted_seconds": state.first_admitted_seconds, "headline": headline,
+        "final": {"diff": "final.diff" if final else None, "base": state.base_id, "members": state.members},
+        "left_out": state.left_out, "archive": state.archive, "proposer_stats": dict(proposer.stats.counts),
         "kernel_digest": target.digest.value,
     }
     write_text_atomic(report_dir / "run.json", json.dumps(summary, indent=2))
-    if state.base_diff:
-        write_text_atomic(report_dir / "best.diff", state.base_diff)
     write_report_files(report_dir)
-    console.print(
-        f"{summary['candidates']} candidate(s), {summary['admitted']} admitted, "
-        f"{summary['candidates_per_minute']} per minute; best cumulative speed-up ×{state.cumulative_speedup:.2f}"
-    )
-    for entry in state.archive:
-        console.print(f"  admitted {entry['id']}: ×{entry['speedup']} — {entry['benchmark']}", markup=False)
-    if state.base_diff:
-        console.print(f"best variant: {report_dir / 'best.diff'}")
-        if apply:
-            _apply(target.config.root, state.base_diff, report_dir, console)
-    console.print(f"report: {report_dir}")
-
-
-def _apply(root: Path, diff: str, report_dir: Path, console: Console) -> None:
-    """Write the best variant into the user's tree: only on a clean git tree, else after a backup."""
-    patch = parse_patch(diff)
-    if not _clean_git_tree(root):
-        backup = report_dir / "backup"
-        for file in patch.files:
-            if file.old_path and (root / file.old_path).is_file():
-                (backup / file.old_path).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(root / file.old_path, backup / file.old_path)
-        console.print(f"not a clean git tree: backed up the files it changes to {backup}")
-    apply_patch(patch, root)
-    console.print(f"applied the best variant to {root}")
-
-
-def _clean_git_tree(root: Path) -> bool:
-    try:
-        status = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, timeout=30, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return status.returncode == 0 and not status.stdout.strip()
-
-
+    sentence = describe(headline)
+    console.print(f"{summary['candidates']} candidate(s), {summary['admitted']} admitted, {summary['merges']} merge(s) "
+                  f"verified; {state.ended}", markup=False)
+    console.print(f"final variant: {len(state.members)} improvement(s); {sentence}", markup=False)
+    for row in headline.get("benchmarks", []):
+        console.print(f"  {row['benchmark']}: ×{row['speedup']:.2f} (95% CI ×{row['low']:.2f}–×{row['high']:.2f}, "
+                      f"{row['verdict']})", markup=False)
+    for member in state.members:
+        console.print(f"  holds {member['id']}: {', '.join(member['functions'])} ×{member['speedup']}", markup=False)
+    for item in state.left_out:
+        console.print(f"  left out {item['id']}: {item['reason']}", markup=False)
+    if final:
+        console.print(f"final variant: {report_dir / 'final.diff'}", markup=False)
+        if args.apply:
+            changed = apply_final(target, final, state.start_tree)
+            console.print(f"applied final.diff to {target.config.root} ({len(changed)} file(s))", markup=False)
+        elif args.commit:
+            commit = commit_final(target, final, state.start_tree, args.commit, commit_message(state.members, sentence))
+            console.print(f"committed the final variant on branch {args.commit} ({commit[:12]})", markup=False)
+    elif args.apply or args.commit:
+        console.print("nothing to apply: no improvement was merged", markup=False)
+    console.print(f"report: {report_dir}", markup=False)

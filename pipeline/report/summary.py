@@ -137,4 +137,8 @@ def read_run_info(report_dir: Path) -> tuple[tuple[str, str], ...]:
         return ()
     if not isinstance(data, dict):
         return ()
-    return tuple((str(key), _display(value)) for key, value in data.items())
+    return tuple((str(key), _display(value)) for key, value in data.items() if key not in _OWN_SECTIONS)
+
+
+# run.json's parts that the report shows in sections of their own, not as one-line facts.
+_OWN_SECTIONS: Final = frozenset({"headline", "final", "left_out", "archive"})

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.report.htmlpage.assets import CSP, CSS, SCRIPT
+from pipeline.report.htmlpage.final import final_section, read_run
 from pipeline.report.htmlpage.candidate import anchors, candidate_block, candidate_view
 from pipeline.report.records import CandidateRecord
 from pipeline.report.summary import ReportSummary, gate_order, rejecting_gates, summarise
@@ -129,7 +130,8 @@ def render_page(records: list[CandidateRecord], run: tuple[tuple[str, str], ...]
         f"<h1>{escape(title)}</h1>"
         f'<p class="meta">written by crucible {escape(__version__)} at {generated} from verdicts.jsonl; '
         "every gate verdict with its evidence. <noscript>(Filters need JavaScript; everything is listed below.)</noscript></p>"
-        f"{_facts(summary, anchor_of)}{_admitted(records, anchor_of)}{_lineage(records, anchor_of)}"
+        f"{_facts(summary, anchor_of)}{final_section(read_run(report_dir), anchor_of)}{_admitted(records, anchor_of)}"
+        f"{_lineage(records, anchor_of)}"
         f'<section id="candidates"><h2>Candidates</h2>{_filters(records)}\n{blocks or "<p class=none>no candidate yet</p>"}</section>'
         f"<script>{SCRIPT}</script></body></html>\n"
     )
