@@ -151,3 +151,26 @@ def test_run_information_and_repeated_candidates(tmp_path: Path) -> None:
 
 def test_an_empty_report_renders() -> None:
     assert "no candidate yet" in render_page([])
+
+
+def test_a_run_shows_its_headline_the_final_variant_and_what_was_left_out(tmp_path: Path) -> None:
+    records = lineage()
+    run = {
+        "ended": "budget spent: 4 candidate(s) gated",
+        "headline": {"geomean": 1.91, "note": "original vs final", "benchmarks": [
+            {"benchmark": "benchmarks/b.py::test_a", "speedup": 3.6, "low": 3.4, "high": 3.9, "verdict": "faster",
+             "counted": 3.6, "original_median": 0.02, "final_median": 0.0055},
+            {"benchmark": "benchmarks/b.py::test_b", "speedup": 1.01, "low": 0.98, "high": 1.03, "verdict": "no difference",
+             "counted": 1.0, "original_median": 0.01, "final_median": 0.0099}]},
+        "final": {"diff": "final.diff", "base": "c-child", "members": [
+            {"id": "c-root", "generation": 0, "functions": ["m:f"], "rule": ["r"], "speedup": 1.5, "equivalence": "bounded"},
+            {"id": "c-child", "generation": 1, "functions": ["m:g"], "rule": ["s"], "speedup": 2.0, "equivalence": "proved"}]},
+        "left_out": [{"id": "c-grandchild", "functions": ["m:h"], "speedup": 1.2, "reason": "rejected when merged with c-root"}],
+    }
+    (tmp_path / "run.json").write_text(json.dumps(run))
+    page = render_page(records, (), tmp_path)
+    text = " ".join(" ".join(_Page(page).text).split())
+    assert "×1.91 geometric mean over 2 benchmark(s)" in text
+    assert "generation 2" in text and "m:g" in text and "equivalence proved" in text
+    assert "rejected when merged with c-root" in text
+    assert 'class="bench"' in page  # the per-benchmark chart with intervals
