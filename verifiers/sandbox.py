@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import os
 import resource
+import secrets
 import shutil
 import signal
 import sys
@@ -30,6 +31,10 @@ from verifiers.toolrun import ToolResult, run_tool
 __all__ = ["SandboxLimits", "SandboxResult", "SandboxUnavailable", "run_sandboxed", "sandbox_problem"]
 
 SANDBOX_UID: Final = 65534  # nobody
+# One string hash seed for every sandboxed process of this Crucible process: the original's and
+# the variant's runs see the same set orders (their results stay comparable), and no code can
+# recognise the sandbox by a seed known in advance (a fixed seed of 0 would be a fingerprint).
+HASH_SEED: Final = str(secrets.randbelow(2**32 - 2) + 1)
 SYSTEM_DIRS: Final = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 ETC_FILES: Final = (
     "/etc/alternatives", "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime",
@@ -131,7 +136,7 @@ def run_sandboxed(
             *[arg for key, value in environment.items() for arg in ("--setenv", key, value)],
             "--chdir", str(workdir), *launcher, *argv,
         ]
-        label = "bubblewrap: pid/net/ipc/uts namespaces, read-only system, private copy writable"
+        label = f"bubblewrap: pid/net/ipc/uts namespaces, read-only system, private copy writable, hash seed {HASH_SEED}"
         run_env: Mapping[str, str] = {"PATH": "/usr/bin:/bin"}
     else:
         command = [*launcher, *argv]
@@ -230,7 +235,7 @@ def _environment(workdir: Path, extra: Mapping[str, str] | None) -> dict[str, st
         "TMPDIR": "/tmp",
         "LANG": "C.UTF-8",
         "LC_ALL": "C.UTF-8",
-        "PYTHONHASHSEED": "0",
+        "PYTHONHASHSEED": HASH_SEED,
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONNOUSERSITE": "1",
         # The project's own code comes from the private copy, flat or src layout, before

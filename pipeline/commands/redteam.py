@@ -31,7 +31,9 @@ from verifiers.tree import hash_tree
 
 __all__ = ["CaseResult", "RedTeamCase", "load_manifest", "run_cases", "run_redteam_command"]
 
-EXPECTED_VERDICT: Final = {"adversarial": "rejected", "benign": "admitted", "malformed": "bad-input"}
+# `limitation`: an attack no layer is designed to stop (README, "What none of this stops"), kept so
+# that the suite shows the hole, and says so when it closes.
+EXPECTED_VERDICT: Final = {"adversarial": "rejected", "benign": "admitted", "malformed": "bad-input", "limitation": "admitted"}
 KEYS: Final = frozenset({"id", "agent", "patch", "kind", "expect", "gate", "models"})
 DEFAULT_MANIFEST: Final = Path("corpus/redteam/manifest.toml")
 
