@@ -41,6 +41,10 @@ def _parser() -> argparse.ArgumentParser:
     _budget_options(gate)
     gate.set_defaults(handler=_gate)
 
+    init = commands.add_parser("init", help="write a starting config, kernel spec and contract stubs for a project")
+    init.add_argument("--project", required=True, type=Path, help="the project directory")
+    init.set_defaults(handler=_init)
+
     kernel = commands.add_parser("kernel", help="pin or check the safety kernel digest")
     kernel_commands = kernel.add_subparsers(dest="kernel_command", required=True, parser_class=_Parser)
     for name, handler, text in (("lock", _kernel_lock, "write crucible.lock"), ("verify", _kernel_verify, "check the tree against crucible.lock")):
@@ -160,6 +164,12 @@ def _gate(args: argparse.Namespace, out: TextIO) -> int:
     from pipeline.commands.gate import run_gate_command
 
     return run_gate_command(args, out)
+
+
+def _init(args: argparse.Namespace, out: TextIO) -> int:
+    from pipeline.commands.init import run_init_command
+
+    return run_init_command(args, out)
 
 
 def _kernel_lock(args: argparse.Namespace, out: TextIO) -> int:

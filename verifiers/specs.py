@@ -143,6 +143,8 @@ class _StubCollector(cst.CSTVisitor):
         line = self.get_metadata(PositionProvider, node).start.line
         text = doc.value
         may_change = any(MAY_CHANGE.match(l) for l in _docstring_lines(text))
+        if not may_change and not any(CONDITION.match(l) for l in _docstring_lines(text)):
+            return  # a stub not yet filled in (`pre:` / `post:` with nothing after them) promises nothing
         contract = Contract(qualname, self.spec_file, line, text, may_change, self.get_metadata(PositionProvider, doc).start.line)
         self.found.append((contract, params))
 
