@@ -176,8 +176,16 @@ def test_may_change_flag_in_any_docstring_shape(tiny: Path, docstring: str) -> N
 @pytest.mark.parametrize("docstring", ['"""crucible: may-change later"""', '"""post: True  # crucible: may-change"""'])
 def test_may_change_needs_its_own_line(tiny: Path, docstring: str) -> None:
     (tiny / "specs" / "agent" / "limits.py").write_text(f"def steps_left(used: int) -> int:\n    {docstring}\n")
-    contract = load(tiny)["agent.limits"].get("steps_left")
-    assert contract is not None and not contract.may_change
+    specs = load(tiny).get("agent.limits")
+    contract = specs.get("steps_left") if specs is not None else None
+    # Without a condition either, the docstring promises nothing at all: no contract.
+    assert contract is None or not contract.may_change
+    assert (contract is None) == ("post:" not in docstring)
+
+
+def test_a_stub_with_empty_conditions_promises_nothing(tiny: Path) -> None:
+    (tiny / "specs" / "agent" / "limits.py").write_text('def steps_left(used: int) -> int:\n    """\n    pre:\n    post:\n    """\n')
+    assert "agent.limits" not in load(tiny)
 
 
 # --- refusals: file and line ---------------------------------------------------------------------
