@@ -24,6 +24,7 @@ import inspect
 import json
 import os
 import pickle
+import random
 import signal
 import sys
 import traceback
@@ -219,7 +220,8 @@ def OBSERVE(job: Mapping[str, Any], watch: Watch) -> dict[str, Any]:
     mutables = [n for n, v in vars(module).items() if not n.startswith("__") and isinstance(v, (list, dict, set, bytearray))]
     probe = LineProbe(fn, job.get("hunks", []))
     state = StateWatch(module, mutables, encoding)
-    report["observations"] = [run_once(fn, state, args, kwargs, probe, encoding) for args, kwargs in inputs]
+    report["observations"] = [run_once(fn, state, args, kwargs, probe, encoding, seed=index)
+                              for index, (args, kwargs) in enumerate(inputs)]
     report["unreached"] = sorted(min(h) for h in probe.pending)
     report["hunks"] = probe.hunks
     return report
@@ -303,9 +305,12 @@ class StateWatch:
 
 
 def run_once(fn: Callable[..., Any], state: StateWatch, args: tuple[Any, ...], kwargs: dict[str, Any],
-             probe: LineProbe, encoding: Any) -> dict[str, Any]:
-    """What one call under a time limit does, as plain data: `slow` when it ran past the limit."""
+             probe: LineProbe, encoding: Any, seed: int) -> dict[str, Any]:
+    """What one call under a time limit does, as plain data: `slow` when it ran past the limit.
+    `random` is seeded alike for the same input in both processes: code that draws random numbers
+    the same way gives the same results."""
     args, kwargs = copy.deepcopy((args, kwargs))
+    random.seed(seed)
     previous = signal.signal(signal.SIGALRM, _alarm)
     signal.setitimer(signal.ITIMER_REAL, CALL_SECONDS)
     error: BaseException | None = None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import inspect
+import random
 import sys
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -95,6 +96,7 @@ def observed(fn: Callable[..., Any], module: Any, names: list[str], signature: i
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if guard is not None and not guard(args, kwargs):
             raise IgnoreAttempt("precondition")  # type: ignore[no-untyped-call]
+        random.seed(0)  # both versions draw from the same sequence, as in the separated runs
         result = drain(fn(*args, **kwargs))
         return (result, {name: getattr(module, name) for name in names}) if names else result
 

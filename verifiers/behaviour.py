@@ -72,6 +72,9 @@ def check_function(ctx: GateContext, trees: Trees, change: ModuleChange, qualnam
         return problem
     disagreement, compared = compare(first.result["observations"], second.result["observations"], first.result["calls"])
     if disagreement is not None:
+        wobble = _nondeterministic(ctx, trees, change, qualname, first, disagreement)
+        if wobble is not None:
+            return wobble
         return _disagreement(change.module, qualname, disagreement, random=disagreement.index >= first.result["recorded"])
     recorded = min(compared, first.result["recorded"])
     outcome = _concrete(change.module, qualname, first.result, second.result, recorded, compared - recorded)
@@ -88,6 +91,24 @@ def check_function(ctx: GateContext, trees: Trees, change: ModuleChange, qualnam
         change.module, qualname, Outcome.PASS,
         f"agreed on {recorded} recorded and {compared - recorded} random input(s); {symbolic.summary} over types "
         f"inferred from them ({first.result['signature']})", Strength.BOUNDED, symbolic.paths), second.result)
+
+
+def _nondeterministic(ctx: GateContext, trees: Trees, change: ModuleChange, qualname: str, first: WorkerRun,
+                      found: Disagreement) -> FunctionVerdict | None:
+    """Before a difference counts, the original runs the same inputs once more in a fresh process:
+    when it disagrees with itself up to that input (time, uuids, process-wide state), the
+    difference proves nothing about the variant — unknown, never a counterexample."""
+    again = run_worker(ctx, trees.original, {"role": "observe", "module": change.module, "qualname": qualname,
+                                             "inputs": first.result["inputs"]}, f"eq-original-again-{change.module}-{qualname}")
+    if "observations" not in again.result:
+        return None
+    observed = first.result["observations"][: found.index + 1]
+    self_difference, _ = compare(observed, again.result["observations"][: found.index + 1], first.result["calls"])
+    if self_difference is None:
+        return None
+    return FunctionVerdict(change.module, qualname, Outcome.UNKNOWN,
+                           f"nondeterministic: the original itself answers differently in two runs on ({self_difference.call}): "
+                           f"{self_difference.original}, then {self_difference.variant}; the variant's difference there proves nothing")
 
 
 def _concrete(module: str, qualname: str, first: dict[str, Any], second: dict[str, Any], recorded: int,
