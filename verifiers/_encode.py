@@ -11,6 +11,7 @@ class and fields, never by identity.
 from __future__ import annotations
 
 import collections.abc
+import copy
 import dataclasses
 import enum
 import json
@@ -19,6 +20,8 @@ from typing import Any
 
 DRAIN_LIMIT = 1000
 DEPTH_LIMIT = 24
+_CONTAINER_ITERATORS = frozenset({"list_iterator", "list_reverseiterator", "tuple_iterator", "range_iterator",
+                                  "str_ascii_iterator", "str_iterator", "set_iterator", "dict_keyiterator"})
 _KEY = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode  # the sort key of dict items and set members
 
 
@@ -87,6 +90,10 @@ def _compound(value: Any, kind: type, depth: int, active: frozenset[int]) -> Any
         return [named(kind), sorted(items, key=_KEY)]
     if isinstance(value, (set, frozenset)):
         return [named(kind), sorted((encode(v, depth, active) for v in value), key=_KEY)]
+    if kind.__name__ in _CONTAINER_ITERATORS and kind.__module__ == "builtins":
+        # An iterator over a container (an argument after the call): what is left of it, read
+        # from a copy at the same position, so a caller's half-consumed iterator shows.
+        return ["iterator-rest", named(kind), [encode(v, depth, active) for v in list(copy.copy(value))[:DRAIN_LIMIT]]]
     if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType)):
         return ["callable", f"{getattr(value, '__module__', '?')}.{getattr(value, '__qualname__', '?')}"]
     fields = _fields(value)

@@ -36,7 +36,7 @@ CALL_SECONDS = 0.5
 TOOL_PACKAGES = {"crosshair": "crosshair-tool", "z3": "z3-solver"}
 # The worker's own files, as named in verifiers/ and as copied into a sandboxed tree.
 OWN_FILES = frozenset({f"{prefix}{name}.py" for prefix in ("_", "_crucible_")
-                       for name in ("formal_worker", "harness", "inputs", "encode", "symbolic")})
+                       for name in ("formal_worker", "harness", "inputs", "encode", "symbolic", "edges")})
 
 
 class Watch:
@@ -237,10 +237,32 @@ def _choose(job: Mapping[str, Any], owner: Any, fn: Callable[..., Any], module: 
     strings, numbers = job.get("literals", [[], []])  # of both versions' code, read by the parent
     domain = chooser.Domain(20261122, list(strings), list(numbers))
     sampled = chooser.random_inputs(fn, owner, domain, job["budget"]["search_seconds"] / 3, admissible, hints=hints)
-    picklable = [item for item in [*recorded, *sampled] if _picklable(item)]
-    kept = len([item for item in recorded if _picklable(item)])
-    return picklable, {"recorded": kept, "random": len(picklable) - kept,
-                       "signature": str(signature) if signature is not None else None}
+    edges = _edge_inputs(fn, owner, hints, [*recorded, *sampled], admissible)
+    kept = [item for item in recorded if _picklable(item)]
+    extra = [item for item in edges if _picklable(item)]
+    drawn = [item for item in sampled if _picklable(item)]
+    return [*kept, *extra, *drawn], {"recorded": len(kept), "edge": len(extra), "random": len(drawn),
+                                     "signature": str(signature) if signature is not None else None}
+
+
+def _edge_inputs(fn: Callable[..., Any], owner: Any, hints: Mapping[str, Any], known: list[Any],
+                 admissible: Callable[[tuple[Any, ...], dict[str, Any]], bool]) -> list[Any]:
+    """Each parameter's edge values around a known input, and mutations of the recorded ones."""
+    import typing
+
+    import _crucible_edges as edges  # type: ignore[import-not-found, unused-ignore]
+
+    try:
+        names = [p.name for p in inspect.signature(fn).parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        declared = typing.get_type_hints(fn)
+    except (TypeError, ValueError, NameError):
+        return []
+    recorded = [item for item in known if not item[1]][:16]  # (a method's recorded arguments include `self`)
+    found = edges.mutations(recorded, admissible, [declared.get(n) for n in names])
+    base = known[0][0] if known else ()
+    if owner is not None or len(base) != len(names):
+        return found  # type: ignore[no-any-return]
+    return [*found, *edges.edge_inputs(names, {**hints, **declared}, base, admissible)]
 
 
 def _picklable(item: object) -> bool:

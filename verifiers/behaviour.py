@@ -75,7 +75,9 @@ def check_function(ctx: GateContext, trees: Trees, change: ModuleChange, qualnam
         wobble = _nondeterministic(ctx, trees, change, qualname, first, disagreement)
         if wobble is not None:
             return wobble
-        return _disagreement(change.module, qualname, disagreement, random=disagreement.index >= first.result["recorded"])
+        recorded, edge = first.result["recorded"], first.result.get("edge", 0)
+        kind = "a concrete" if disagreement.index < recorded else "an edge-case" if disagreement.index < recorded + edge else "a random"
+        return _disagreement(change.module, qualname, disagreement, kind=kind)
     recorded = min(compared, first.result["recorded"])
     outcome = _concrete(change.module, qualname, first.result, second.result, recorded, compared - recorded)
     if not replay:  # annotated: CrossHair searches the declared types
@@ -184,7 +186,7 @@ def _confirm(ctx: GateContext, trees: Trees, change: ModuleChange, qualname: str
         return FunctionVerdict(change.module, qualname, Outcome.UNKNOWN,
                                f"CrossHair reports a difference on ({calls[0]}) that separated runs do not show "
                                "(nondeterminism, or a process that was tampered with)")
-    return _disagreement(change.module, qualname, disagreement, random=False, symbolic=True)
+    return _disagreement(change.module, qualname, disagreement, kind="a symbolic", symbolic=True)
 
 
 def _untrusted(module: str, qualname: str, variant: WorkerRun, original: WorkerRun) -> FunctionVerdict | None:
@@ -198,12 +200,12 @@ def _untrusted(module: str, qualname: str, variant: WorkerRun, original: WorkerR
     return None
 
 
-def _disagreement(module: str, qualname: str, found: Disagreement, *, random: bool, symbolic: bool = False) -> FunctionVerdict:
+def _disagreement(module: str, qualname: str, found: Disagreement, *, kind: str, symbolic: bool = False) -> FunctionVerdict:
     if found.outcome == "unknown":
         return FunctionVerdict(module, qualname, Outcome.UNKNOWN, f"the variant runs past the call limit on an input the "
                                f"original answers at once (a hang?): ({found.call})")
     test = equivalence_test(module, qualname, found.call, found.original_return, found.original_error)
-    where = "found by CrossHair, replayed in separated runs" if symbolic else "on a random input" if random else "on a concrete input"
+    where = "found by CrossHair, replayed in separated runs" if symbolic else f"on {kind} input"
     return FunctionVerdict(module, qualname, Outcome.FAIL, f"different behaviour {where}",
                            counterexample=Counterexample(found.call, found.original, found.variant, test=test))
 

@@ -33,9 +33,15 @@ ROWS = [
              "    return list(dict.fromkeys(items))"), Outcome.PASS, Strength.BOUNDED, "every changed line ran"),
     ("a generator that yields one pair fewer", variant("        if index:", "        if index > 1:"),
      Outcome.FAIL, None, "different behaviour"),
-    ("a generator rewritten over zip, same pairs",
+    # Over zip and a slice: the same pairs for the lists the tests pass, but a one-shot iterator
+    # (a caller's generator) cannot be sliced — found by a mutation of the recorded input.
+    ("a generator rewritten over zip and a slice",
      variant("    previous = None\n    for index, item in enumerate(items):\n        if index:\n            yield previous, item\n        previous = item",
-             "    yield from zip(items, items[1:])"), Outcome.PASS, Strength.BOUNDED, "every changed line ran"),
+             "    yield from zip(items, items[1:])"), Outcome.FAIL, None, "different behaviour on an edge-case input"),
+    ("a generator rewritten with itertools.pairwise, same pairs for any iterable",
+     {MODULE: "import itertools\n" + SOURCE.replace(
+         "    previous = None\n    for index, item in enumerate(items):\n        if index:\n            yield previous, item\n        previous = item",
+         "    yield from itertools.pairwise(items)")}, Outcome.PASS, Strength.BOUNDED, "every changed line ran"),
     ("a branch no test reaches (key is never passed)", variant("return min(items, key=key)", "return max(items, key=key)"),
      Outcome.UNKNOWN, None, "no compared input runs the changed line"),
 ]

@@ -1,0 +1,111 @@
+"""Runs INSIDE the sandbox, in the process that loads only the ORIGINAL: the inputs where real bugs
+hide, beyond recorded and random ones — each type's edge values (empty, one, zero, negative, None
+where allowed, NaN, ±0.0, ±inf, equal values of different numeric types), one-shot iterators
+wherever an iterable may be accepted, and mutations of the recorded inputs.
+
+Self-contained (stdlib only): copied into the sandboxed tree as `_crucible_edges.py`.
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import types
+import typing
+from collections.abc import Callable, Sequence
+from typing import Any
+
+Inputs = list[tuple[tuple[Any, ...], dict[str, Any]]]
+LIMIT = 400  # edge inputs and mutations of one function, at most
+_ITERABLES = (collections.abc.Iterable, collections.abc.Iterator, collections.abc.Collection)
+
+
+def edge_values(kind: Any) -> list[Any]:
+    """A type's edge values; nothing for a type this does not know."""
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if kind is bool:
+        return [False, True]
+    if kind is int:
+        return [0, 1, -1, 2**63, -(2**63) - 1]
+    if kind is float:
+        return [0.0, -0.0, float("nan"), float("inf"), float("-inf"), 1, True]  # 1 and True: equal values, other types
+    if kind is str:
+        return ["", " ", "a", "A", "\u00e9", "a\nb"]
+    if kind is bytes:
+        return [b"", b"\x00"]
+    if origin in (typing.Union, types.UnionType) and args:
+        return [value for arg in args for value in (edge_values(arg) if arg is not type(None) else [None])][:12]
+    inner = edge_values(args[0]) if args else []
+    lists: list[list[Any]] = [[], [inner[0]], [inner[0], inner[0]], inner[:3]] if inner else [[]]
+    if origin in (list, collections.abc.Sequence, collections.abc.MutableSequence):
+        return lists
+    if origin in _ITERABLES:
+        return [*lists, *(iter(items) for items in lists)]  # one-shot iterators: a second pass finds nothing
+    if origin in (set, frozenset, collections.abc.Set) and inner:
+        return [origin() if origin is not collections.abc.Set else set(), {inner[0]}]
+    if origin in (dict, collections.abc.Mapping) and len(args) == 2:
+        keys, values = edge_values(args[0]), edge_values(args[1])
+        return [{}, *([{keys[0]: values[0]}] if keys and values else [])]
+    if origin is tuple and args and args[-1] is not Ellipsis:
+        return []
+    return []
+
+
+def edge_inputs(names: Sequence[str], hints: typing.Mapping[str, Any], base: tuple[Any, ...],
+                admissible: Callable[[tuple[Any, ...], dict[str, Any]], bool]) -> Inputs:
+    """`base` with one parameter at a time replaced by each of its type's edge values."""
+    found: Inputs = []
+    for position, name in enumerate(names):
+        for value in edge_values(hints.get(name)) if name in hints else []:
+            args = (*base[:position], value, *base[position + 1:])
+            if admissible(args, {}) and len(found) < LIMIT:
+                found.append((args, {}))
+    return found
+
+
+def mutations(recorded: Inputs, admissible: Callable[[tuple[Any, ...], dict[str, Any]], bool],
+              kinds: Sequence[Any] = ()) -> Inputs:
+    """Recorded inputs, each argument changed the way real callers differ: a list emptied,
+    reversed, with its first item doubled, or passed as a one-shot iterator; a number negated,
+    zero, or an equal number of the other type; a string emptied. Where the parameter is
+    annotated (`kinds`, by position), only changes its annotation allows."""
+    found: Inputs = []
+    for args, kwargs in recorded:
+        for position, value in enumerate(args):
+            kind = kinds[position] if position < len(kinds) else None
+            for changed in (v for v in _variants(value) if conforms(v, kind)):
+                candidate = (*args[:position], changed, *args[position + 1:])
+                if admissible(candidate, kwargs) and len(found) < LIMIT:
+                    found.append((candidate, dict(kwargs)))
+    return found
+
+
+def _variants(value: Any) -> list[Any]:
+    if type(value) is list:
+        return [[], value[::-1], value[:1] + value, iter(list(value))] if value else [iter([])]
+    if type(value) is tuple and value:
+        return [(), value[::-1]]
+    if type(value) is int:
+        return [-value, 0, float(value)] if value else [float(value)]  # an equal float: a caller's 1.0
+    if type(value) is float and value == value:
+        return [-value, 0.0, *([int(value)] if value.is_integer() else [])]
+    if type(value) is str and value:
+        return ["", value.upper()]
+    return []
+
+
+def conforms(value: Any, kind: Any) -> bool:
+    """Whether `value` is allowed by the annotation `kind` (None: not annotated, anything is)."""
+    if kind is None or kind is Any:
+        return True
+    origin = typing.get_origin(kind) or kind
+    if origin in (typing.Union, types.UnionType):
+        return any(conforms(value, arg) for arg in typing.get_args(kind))
+    if kind is float:
+        return type(value) in (int, float, bool)
+    if kind is int:
+        return type(value) in (int, bool)
+    if origin in _ITERABLES:
+        return isinstance(value, collections.abc.Iterable)
+    if origin in (collections.abc.Sequence, collections.abc.MutableSequence):
+        return isinstance(value, (list, tuple, str))
+    return isinstance(value, origin) if isinstance(origin, type) else True
