@@ -184,9 +184,14 @@ def SYMBOLIC(job: Mapping[str, Any], watch: Watch) -> dict[str, Any]:
             setattr(original, name, getattr(variant, name))
     owner_o, _ = resolve(job["shadow"], job["qualname"])
     owner_v, _ = resolve(job["module"], job["qualname"])
+    if job.get("stub"):  # CrossHair builds inputs from the stub's types, the same for both versions
+        from _crucible_inputs import apply_stub  # type: ignore[import-not-found, unused-ignore]
+
+        for owner, module in ((owner_o, original), (owner_v, variant)):
+            apply_stub(bound_callable(owner, module, job["qualname"]), module, job["stub"], job["qualname"])
     signature = None
     if job.get("signature"):
-        from _crucible_inputs import infer_signature  # type: ignore[import-not-found]
+        from _crucible_inputs import infer_signature  # type: ignore[import-not-found, unused-ignore]
 
         signature = infer_signature(bound_callable(owner_o, original, job["qualname"]), _inputs(job["signature"]))  # from recorded inputs
     mutables = symbolic.shared_mutables(original, variant)
@@ -209,6 +214,9 @@ def OBSERVE(job: Mapping[str, Any], watch: Watch) -> dict[str, Any]:
     report: dict[str, Any] = {}
     if job.get("generate"):
         import _crucible_inputs as chooser  # type: ignore[import-not-found, unused-ignore]
+
+        if job.get("stub"):  # the types live in a .pyi stub: inputs are built from them
+            report["stub"] = chooser.apply_stub(fn, module, job["stub"], job["qualname"])
 
         inputs, report = _choose(job, owner, fn, module, chooser)
         report["inputs"] = base64.b64encode(pickle.dumps(inputs)).decode("ascii")

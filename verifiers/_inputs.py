@@ -201,3 +201,72 @@ def type_of(value: object) -> Any:
     return None
 
 
+
+
+def apply_stub(fn: Callable[..., Any], module: Any, stub_path: str, qualname: str) -> bool:
+    """Attach the annotations a `.pyi` stub gives `qualname` to `fn` (and so to what builds its
+    inputs and to CrossHair), evaluated in the module's namespace plus the stub's own imports;
+    type variables stand for `int`. False when the stub says nothing usable."""
+    import ast
+    import typing
+
+    try:
+        with open(stub_path, encoding="utf-8") as handle:
+            tree = ast.parse(handle.read())
+    except (OSError, SyntaxError):
+        return False
+    namespace: dict[str, Any] = {**{n: getattr(typing, n) for n in typing.__all__}, **vars(module)}
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)) or (
+                isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)):  # `_T = TypeVar("_T")`
+            try:
+                exec(compile(ast.Module([node], []), stub_path, "exec"), namespace)
+            except Exception:
+                continue
+    definition = _stub_def(tree, qualname)
+    if definition is None:
+        return False
+    annotations: dict[str, Any] = {}
+    arguments = [*definition.args.posonlyargs, *definition.args.args, *definition.args.kwonlyargs]
+    for node, name in [*((a.annotation, a.arg) for a in arguments), (definition.returns, "return")]:
+        if node is None:
+            continue
+        try:
+            annotations[name] = _concrete(eval(compile(ast.Expression(node), stub_path, "eval"), namespace))
+        except Exception:
+            return False
+    target = inspect.unwrap(getattr(fn, "__func__", fn))
+    target.__annotations__ = annotations
+    return True
+
+
+def _stub_def(tree: Any, qualname: str) -> Any:
+    import ast
+
+    body = tree.body
+    *owners, name = qualname.split(".")
+    for owner in owners:
+        found = next((n for n in body if isinstance(n, ast.ClassDef) and n.name == owner), None)
+        if found is None:
+            return None
+        body = found.body
+    defs = [n for n in body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name]
+    return defs[-1] if defs else None
+
+
+def _concrete(kind: Any) -> Any:
+    """`kind` with type variables replaced by their bound, or `int`."""
+    import typing
+
+    if isinstance(kind, typing.TypeVar):
+        return kind.__bound__ or int
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin is None or not args:
+        return kind
+    arguments = tuple(_concrete(a) for a in args)
+    if origin in (typing.Union, types.UnionType):
+        return typing.Union[arguments]
+    try:
+        return origin[arguments]  # list[int], collections.abc.Iterable[int], …
+    except TypeError:
+        return kind

@@ -13,7 +13,7 @@ code under judgement kept away from the verdict.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,16 @@ class Trees:
 
 
 def check_function(ctx: GateContext, trees: Trees, change: ModuleChange, qualname: str, *, shadow: str,
-                   preconditions: list[str], replay: bool) -> FunctionVerdict:
+                   preconditions: list[str], replay: bool, stub: str | None = None) -> FunctionVerdict:
+    """`stub`: the `.pyi` whose annotations type the function (when the code has none)."""
+    verdict = _check_function(ctx, trees, change, qualname, shadow, preconditions, replay, stub)
+    if stub is not None and verdict.outcome is Outcome.PASS:
+        return replace(verdict, summary=f"{verdict.summary} (types from {stub})")
+    return verdict
+
+
+def _check_function(ctx: GateContext, trees: Trees, change: ModuleChange, qualname: str, shadow: str,
+                    preconditions: list[str], replay: bool, stub: str | None) -> FunctionVerdict:
     original_fn = function_index(_parse(ctx.variant.original_root / change.path)).get(qualname)
     variant_fn = function_index(_parse(ctx.variant.root / change.path)).get(qualname)
     seeds: list[list[int | bool]] = []
@@ -60,7 +69,7 @@ def check_function(ctx: GateContext, trees: Trees, change: ModuleChange, qualnam
     literals = code_literals([n for n in (original_fn, variant_fn) if n is not None])
     chooser = {"role": "observe", "generate": True, "module": change.module, "qualname": qualname, "budget": _budget(ctx),
                "seeds": seeds, "recordings": trees.recordings if replay else None, "preconditions": preconditions,
-               "crosshair": not replay, "literals": literals}
+               "crosshair": not replay, "literals": literals, "stub": stub}
     label = f"{change.module}-{qualname}"
     first = run_worker(ctx, trees.original, chooser, f"eq-original-{label}")
     if "observations" not in first.result:
@@ -81,10 +90,10 @@ def check_function(ctx: GateContext, trees: Trees, change: ModuleChange, qualnam
     recorded = min(compared, first.result["recorded"])
     outcome = _concrete(change.module, qualname, first.result, second.result, recorded, compared - recorded)
     if not replay:  # annotated: CrossHair searches the declared types
-        return _symbolic(ctx, trees, change, qualname, shadow, preconditions, first, replay)
+        return _symbolic(ctx, trees, change, qualname, shadow, preconditions, first, replay, stub)
     if not first.result.get("signature"):
         return outcome
-    symbolic = _symbolic(ctx, trees, change, qualname, shadow, preconditions, first, replay)
+    symbolic = _symbolic(ctx, trees, change, qualname, shadow, preconditions, first, replay, None)
     if symbolic.outcome is Outcome.FAIL:
         return symbolic
     if symbolic.outcome is not Outcome.PASS:
@@ -141,14 +150,14 @@ def _unreached(verdict: FunctionVerdict, second: dict[str, Any]) -> FunctionVerd
 
 
 def _symbolic(ctx: GateContext, trees: Trees, change: ModuleChange, qualname: str, shadow: str,
-              preconditions: list[str], first: WorkerRun, replay: bool) -> FunctionVerdict:
+              preconditions: list[str], first: WorkerRun, replay: bool, stub: str | None) -> FunctionVerdict:
     """CrossHair with both versions loaded; its pass counts only in an untouched process, its
     difference only once separated runs show it."""
     budget = _budget(ctx)
     budget["search_seconds"] = budget["search_seconds"] * 2 / 3  # a third went on the random inputs
     job = {"role": "symbolic", "module": change.module, "shadow": shadow, "qualname": qualname, "budget": budget,
            "shared_classes": trees.shared_classes.get(change.module, []), "preconditions": preconditions,
-           "signature": first.result["inputs"] if replay else None}
+           "signature": first.result["inputs"] if replay else None, "stub": stub}
     run = run_worker(ctx, trees.joint, job, f"eq-symbolic-{change.module}-{qualname}", definitions=trees.sources)
     result = run.result
     if run.tampered is not None:

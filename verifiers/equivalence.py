@@ -26,6 +26,7 @@ from verifiers.formal import FunctionVerdict, Job, combine, install_worker, para
 from verifiers.recording import RECORDINGS, record_inputs
 from verifiers.shadow import install_shadows, shadow_name
 from verifiers.specs import CONDITION, ModuleSpecs, load_specs
+from verifiers.stubs import stub_for, stub_signature
 from verifiers.tree import copy_tree, hash_tree
 
 __all__ = ["EquivalenceGate"]
@@ -109,8 +110,9 @@ def _function_check(ctx: GateContext, trees: Trees, change: ModuleChange, qualna
     cached = cache.load()
     if cached is not None:
         return cached
+    replay = _needs_replay(ctx, change, qualname)
     verdict = check_function(ctx, trees, change, qualname, shadow=shadow_name(change.module, change.path),
-                             preconditions=preconditions, replay=_needs_replay(ctx, change, qualname))
+                             preconditions=preconditions, replay=replay, stub=None if replay else _typing_stub(ctx, change, qualname))
     cache.store(verdict)
     return verdict
 
@@ -143,14 +145,31 @@ def _cache_key(ctx: GateContext) -> list[str]:
 
 
 def _needs_replay(ctx: GateContext, change: ModuleChange, qualname: str) -> bool:
-    """CrossHair builds inputs from annotations; without them only recorded inputs help."""
+    """CrossHair builds inputs from annotations (inline, or in a `.pyi` stub); without them only
+    recorded inputs help."""
     fn = function_index(_parse(ctx.variant.original_root / change.path)).get(qualname)
     if fn is None:  # bound by assignment (a lambda, a partial): no annotations to build inputs from
         return True
+    if _annotated(fn, qualname):
+        return False
+    stub = stub_for(ctx.variant.original_root, change.path)
+    typed = stub_signature(ctx.variant.original_root, stub, qualname) if stub else None
+    return typed is None or not _annotated(typed, qualname)
+
+
+def _typing_stub(ctx: GateContext, change: ModuleChange, qualname: str) -> str | None:
+    """The stub that types `qualname`, when its own code carries no annotations."""
+    fn = function_index(_parse(ctx.variant.original_root / change.path)).get(qualname)
+    if fn is None or _annotated(fn, qualname):
+        return None
+    return stub_for(ctx.variant.original_root, change.path)
+
+
+def _annotated(fn: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str) -> bool:
     args = [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]
     if "." in qualname and args and args[0].arg in ("self", "cls"):
         args = args[1:]
-    return any(a.annotation is None for a in args) or bool(fn.args.vararg and fn.args.vararg.annotation is None)
+    return all(a.annotation is not None for a in args) and not (fn.args.vararg and fn.args.vararg.annotation is None)
 
 
 def _preconditions(specs: ModuleSpecs | None, qualname: str) -> list[str]:
