@@ -128,7 +128,7 @@ class Budgets:
     test_cpu_seconds: int = 600
     memory_bytes: int = 4 * 1024**3
     file_bytes: int = 256 * 1024**2
-    processes: int = 64
+    processes: int = 512  # tasks of the sandbox user: threads count too (ordinary threaded tests)
     function_seconds: float = 30.0  # wall limit of one function's formal check (a hang is `unknown`)
     search_seconds: float = 3.0  # CrossHair's search budget per function (then: bounded)
     per_path_seconds: float = 2.0  # CrossHair's limit on one path

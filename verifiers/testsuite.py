@@ -33,6 +33,7 @@ SUITE_PLUGIN: Final = "_crucible_suite_plugin"  # verifiers/_suite_plugin.py, lo
 _HARNESS_SOURCE: Final = Path(__file__).with_name("_harness.py")
 _SUITE_PLUGIN_SOURCE: Final = Path(__file__).with_name("_suite_plugin.py")
 
+RERUNS: Final = 3  # runs of the original for each test that failed on the variant
 SIGNALS: Final = {9: "SIGKILL (CPU or memory limit?)", 24: "SIGXCPU (CPU time limit)", 25: "SIGXFSZ (file size limit)", 11: "SIGSEGV"}
 
 
@@ -86,7 +87,37 @@ class TestSuiteGate:
                 f"no sandbox: {exc}; install bubblewrap, or pass --allow-weak-isolation to accept "
                 "resource limits alone",
             )
-        return _judge(self.NAME, original, variant)
+        result = _judge(self.NAME, original, variant)
+        broken = [e.rule for e in result.evidence if e.rule not in (None, "isolation", "tampering")]
+        if result.outcome is not Outcome.FAIL or not broken or original.outcomes is None:
+            return result
+        return _rerun_broken(self.NAME, ctx, result, [b for b in broken if b])
+
+
+def _rerun_broken(name: str, ctx: GateContext, first: GateResult, broken: list[str]) -> GateResult:
+    """A test that failed on the variant runs again on both sides (RERUNS times each). One that also
+    fails on the original in any run is flaky: left out of the verdict, with that evidence; the
+    others' failures stand."""
+    flaky: dict[str, int] = {}
+    try:
+        for round_ in range(RERUNS):
+            again = run_test_suite(ctx, ctx.variant.original_root, f"original-rerun-{round_}", broken)
+            for test_id in broken:
+                outcome = (again.outcomes or {}).get(test_id)
+                if outcome is None or not outcome.passed:
+                    flaky[test_id] = flaky.get(test_id, 0) + 1
+    except SandboxUnavailable:
+        return first
+    standing = [e for e in first.evidence if e.rule not in flaky]
+    if not flaky:
+        return first
+    notes = tuple(Evidence(f"{t} is flaky: it failed on the original too in {n} of {RERUNS} rerun(s); left out of the verdict",
+                           rule="flaky") for t, n in sorted(flaky.items()))
+    still = [e for e in standing if e.rule not in ("isolation", "tampering", None)]
+    if still:
+        return GateResult(name, Outcome.FAIL, f"{len(still)} test(s) broken: {still[0].message}", (*standing, *notes))
+    return GateResult(name, Outcome.PASS, f"every test the original passes reliably passes on the variant "
+                      f"({len(flaky)} flaky test(s) left out)", (*standing, *notes))
 
 
 def _judge(name: str, original: SuiteRun, variant: SuiteRun) -> GateResult:
@@ -129,13 +160,14 @@ def _tampered(name: str, changed: list[str], isolation: Evidence) -> GateResult:
     return GateResult(name, Outcome.ERROR, f"the variant's run tampered with the judge: {changed[0]}", (*evidence, isolation))
 
 
-def run_test_suite(ctx: GateContext, tree: Path, label: str) -> SuiteRun:
-    """Run the suite on a fresh copy of `tree` (the copy is the only writable place)."""
+def run_test_suite(ctx: GateContext, tree: Path, label: str, only: list[str] | None = None) -> SuiteRun:
+    """Run the suite (or the tests `only` names) on a fresh copy of `tree` (the copy is the only
+    writable place)."""
     workdir = copy_tree(tree, ctx.scratch / f"tests-{label}")
     budgets = ctx.budgets
     limits = SandboxLimits(budgets.test_seconds, budgets.test_cpu_seconds, budgets.memory_bytes, budgets.file_bytes, budgets.processes)
     argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "pytest_benchmark.plugin",
-            "--benchmark-disable", "--rootdir", str(workdir), ctx.config.tests]
+            "--benchmark-disable", "--rootdir", str(workdir), *(only if only else [ctx.config.tests])]
     return run_harnessed(ctx, workdir, argv, limits)
 
 

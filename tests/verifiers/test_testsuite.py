@@ -171,3 +171,41 @@ def test_weak_isolation_runs_and_says_so(make_context: VariantFactory, tiny: Pat
     assert result.outcome is expected, result
     (isolation,) = [e for e in result.evidence if e.rule == "isolation"]
     assert "WEAK" in isolation.message and no_bubblewrap in isolation.message
+
+
+FLAKY = '''import pathlib
+import threading
+
+
+def test_intermittent() -> None:
+    """Fails on the variant's run and on the original's second rerun: flaky, whatever the change."""
+    here = pathlib.Path.cwd().name
+    assert here not in ("tests-variant", "tests-original-rerun-1")
+
+
+def test_many_threads() -> None:
+    results: list[int] = []
+    threads = [threading.Thread(target=results.append, args=(n,)) for n in range(150)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 150
+'''
+
+
+@STRICT_ONLY
+def test_a_flaky_test_is_left_out_with_evidence_and_threads_are_not_limited(make_context: VariantFactory, tiny: Path) -> None:
+    (tiny / "tests" / "test_flaky.py").write_text(FLAKY)
+    result = TestSuiteGate().check(make_context(tiny, {CORE: ORIGINAL + "\nX = 1\n"}, budgets=Budgets(test_seconds=30)))
+    assert result.outcome is Outcome.PASS, result
+    (note,) = [e for e in result.evidence if e.rule == "flaky"]
+    assert "tests/test_flaky.py::test_intermittent is flaky: it failed on the original too in 1 of 3" in note.message
+
+
+@STRICT_ONLY
+def test_a_test_only_the_variant_fails_still_fails_after_the_reruns(make_context: VariantFactory, tiny: Path) -> None:
+    (tiny / "tests" / "test_flaky.py").write_text(FLAKY)
+    result = TestSuiteGate().check(make_context(tiny, {CORE: dedupe_body(BROKEN)}, budgets=Budgets(test_seconds=30)))
+    assert result.outcome is Outcome.FAIL, result
+    assert "test_dedupe_keeps_first_occurrence_order fails on the variant" in result.summary + str(result.evidence)
