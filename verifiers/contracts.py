@@ -76,7 +76,8 @@ def _cache_key(ctx: GateContext) -> list[str]:
     variant = hash_tree(ctx.variant.root)
     relevant = sorted((k, v) for k, v in variant.items() if any(k.startswith(s) for s in (*ctx.config.source, ctx.config.specs)))
     b = ctx.budgets
-    return ["contracts", repr(relevant), repr((b.search_seconds, b.per_path_seconds))]
+    # Tool versions and the gates' own code are added by `verdict_cache`.
+    return ["contracts", repr(relevant), repr((b.search_seconds, b.per_path_seconds, b.function_seconds)), ctx.isolation.value]
 
 
 def _check_one(ctx: GateContext, tree: Path, change: ModuleChange, qualname: str, conditions: int, key: list[str]) -> FunctionVerdict:
