@@ -12,7 +12,7 @@ import libcst as cst
 from pipeline.proposers.rules._analysis import Facts
 from pipeline.proposers.rules.base import RuleSkip
 
-__all__ = ["FunctionRule", "Replacement", "code", "empty_list", "empty_string", "expression", "in_place_of", "operand", "replace",
+__all__ = ["FunctionRule", "Refusals", "Replacement", "code", "empty_list", "empty_string", "expression", "in_place_of", "operand", "replace",
            "replace_in", "small_statement", "statements"]
 
 Site = TypeVar("Site")
@@ -105,16 +105,31 @@ def in_place_of(old: cst.CSTNode, new: Sequence[cst.BaseStatement]) -> Replaceme
     return items[0] if len(items) == 1 else cst.FlattenSentinel(items)
 
 
+class Refusals(list[str]):
+    """Why near misses were refused; `diagnosed` holds the nodes where the pattern itself occurs
+    but cannot be rewritten exactly (still reported by `matches`, so the target is ranked)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.diagnosed: list[cst.CSTNode] = []
+
+    def refuse(self, node: cst.CSTNode, reason: str) -> None:
+        self.append(reason)
+        if not any(node is d for d in self.diagnosed):
+            self.diagnosed.append(node)
+
+
 class FunctionRule(Generic[Site]):
     """A rule over one function. Subclasses find validated sites (`_sites`, noting why near
-    misses were refused) and rewrite one site at a time (`_apply`); sites are re-found after each
-    rewrite, so overlapping sites never see stale nodes."""
+    misses were refused, and where a refused one is the pattern itself: `Refusals.refuse`) and
+    rewrite one site at a time (`_apply`); sites are re-found after each rewrite, so overlapping
+    sites never see stale nodes."""
 
     NAME: ClassVar[str]
     DESCRIPTION: ClassVar[str]
     DIAGNOSTIC: ClassVar[str]
 
-    def _sites(self, facts: Facts, refusals: list[str]) -> list[Site]:
+    def _sites(self, facts: Facts, refusals: Refusals) -> list[Site]:
         raise NotImplementedError
 
     def _node(self, site: Site) -> cst.CSTNode:
@@ -124,10 +139,13 @@ class FunctionRule(Generic[Site]):
         raise NotImplementedError
 
     def matches(self, function: cst.FunctionDef) -> list[cst.CSTNode]:
+        """Where the pattern occurs: the sites it would rewrite, then those it refuses."""
         try:
-            return [self._node(s) for s in self._sites(Facts.of(function), [])]
+            refusals = Refusals()
+            found = [self._node(s) for s in self._sites(Facts.of(function), refusals)]
         except Exception:  # a rule that cannot analyse a function has nothing to say about it
             return []
+        return found + [n for n in refusals.diagnosed if not any(n is f for f in found)]
 
     def rewrite(self, function: cst.FunctionDef) -> cst.FunctionDef | RuleSkip:
         try:
@@ -136,7 +154,7 @@ class FunctionRule(Generic[Site]):
             return RuleSkip(f"{self.NAME}: internal error: {type(exc).__name__}: {exc}")
 
     def _rewrite(self, function: cst.FunctionDef) -> cst.FunctionDef | RuleSkip:
-        refusals: list[str] = []
+        refusals = Refusals()
         current = function
         for _ in range(_ROUNDS):
             facts = Facts.of(current)

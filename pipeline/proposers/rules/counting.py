@@ -16,8 +16,8 @@ from typing import ClassVar
 
 import libcst as cst
 
-from pipeline.proposers.rules._analysis import Facts, logical_body
-from pipeline.proposers.rules._base import FunctionRule, Replacement, code, in_place_of, replace, statements
+from pipeline.proposers.rules._analysis import PURE_BUILTINS, Facts, logical_body
+from pipeline.proposers.rules._base import FunctionRule, Refusals, Replacement, code, in_place_of, replace, statements
 from pipeline.proposers.rules._running import is_name
 from pipeline.proposers.rules._types import is_interchangeable, shape_of
 
@@ -36,25 +36,36 @@ class _Site:
     total: str = ""  # n
 
 
-class NestedCounting(FunctionRule[_Site]):
+@dataclass(frozen=True)
+class _KeySite:
+    node: cst.Attribute  # `ws.count` passed as `key=` to max/min/sorted over the items of `ws`
+    items: str
+    statement: cst.CSTNode
+
+
+class NestedCounting(FunctionRule[_Site | _KeySite]):
     NAME: ClassVar[str] = "count-in-one-pass"
     DESCRIPTION: ClassVar[str] = "a full recount for every item becomes one counting pass and lookups"
     DIAGNOSTIC: ClassVar[str] = "nested-counting"
 
-    def _node(self, site: _Site) -> cst.CSTNode:
+    def _node(self, site: _Site | _KeySite) -> cst.CSTNode:
         return site.node
 
-    def _sites(self, facts: Facts, refusals: list[str]) -> list[_Site]:
-        found = []
+    def _sites(self, facts: Facts, refusals: Refusals) -> list[_Site | _KeySite]:
+        found: list[_Site | _KeySite] = []
         for node in facts.walk(facts.function.body):
             site = _count_at(facts, node)
             if site is not None and (reason := _refusal(facts, site)) is None:
                 found.append(site)
             elif site is not None and reason:
-                refusals.append(reason)
+                refusals.refuse(site.node, reason)
+            elif isinstance(node, cst.Arg) and (keyed := _key_count(facts, node, refusals)) is not None:
+                found.append(keyed)
         return found
 
-    def _apply(self, facts: Facts, site: _Site) -> cst.FunctionDef:
+    def _apply(self, facts: Facts, site: _Site | _KeySite) -> cst.FunctionDef:
+        if isinstance(site, _KeySite):
+            return _apply_key(facts, site)
         whole = _whole_dict_loop(facts, site) or _whole_dict_comprehension(facts, site)
         if whole is not None:
             return replace(facts.function, whole)
@@ -71,6 +82,50 @@ class NestedCounting(FunctionRule[_Site]):
             line = facts.line(site.init)
             mapping = {line: in_place_of(line, statements(f"{site.total} = {lookup}")), site.node: cst.RemoveFromParent()}
         return replace(facts.function, mapping, before={facts.line(_anchor(facts, site)): prelude})
+
+
+def _key_count(facts: Facts, argument: cst.Arg, refusals: Refusals) -> _KeySite | None:
+    """`max(set(ws), key=ws.count)` (or min/sorted, over `ws` itself, `set(ws)`, `dict.fromkeys(ws)`…)."""
+    call, value = facts.parents.get(argument), argument.value
+    if not (argument.keyword is not None and argument.keyword.value == "key" and isinstance(value, cst.Attribute)
+            and value.attr.value == "count" and is_name(value.value) and isinstance(call, cst.Call)
+            and is_name(call.func) and code(call.func) in ("max", "min", "sorted") and not facts.bindings(code(call.func))):
+        return None
+    items = code(value.value)
+    first = call.args[0].value if call.args and not call.args[0].keyword and not call.args[0].star else None
+    if first is None or not _over(first, items):
+        return None
+    shape = shape_of(facts, cst.Name(items))
+    statement = facts.line(facts.statement(call))
+    if shape is None or shape.kind not in ("list", "tuple", "Sequence") or not is_interchangeable(shape.element):
+        refusals.refuse(value, f"the elements of {items} are not known to be str/int/bytes (annotate them)")
+        return None
+    calls = [n for n in facts.walk(statement) if isinstance(n, cst.Call) and n is not call and not _over(n, items)]
+    if any(not (is_name(c.func) and code(c.func) in PURE_BUILTINS) for c in calls) or facts.in_nested_scope(call):
+        return None
+    if not isinstance(facts.parents.get(statement), cst.IndentedBlock) or not facts.available_before(items, statement):
+        return None
+    return _KeySite(value, items, statement)
+
+
+def _over(node: cst.BaseExpression, items: str) -> bool:
+    """`items`, or a builtin's copy of its distinct members: `set(items)`, `sorted(set(items))`…"""
+    if is_name(node, items):
+        return True
+    if isinstance(node, cst.Call) and len(node.args) == 1 and not node.args[0].keyword and not node.args[0].star:
+        func = code(node.func)
+        return func in ("set", "frozenset", "sorted", "list", "tuple", "dict.fromkeys") and _over(node.args[0].value, items)
+    return False
+
+
+def _apply_key(facts: Facts, site: _KeySite) -> cst.FunctionDef:
+    tally, counted = facts.fresh(f"{site.items}_tally"), facts.fresh("counted")
+    prelude = statements(f"""
+        {tally} = dict.fromkeys({site.items}, 0)
+        for {counted} in {site.items}:
+            {tally}[{counted}] += 1
+        """)
+    return replace(facts.function, {site.node: cst.parse_expression(f"{tally}.__getitem__")}, before={site.statement: prelude})
 
 
 def _anchor(facts: Facts, site: _Site) -> cst.CSTNode:
@@ -90,17 +145,32 @@ def _equality(test: cst.BaseExpression, a: str) -> str | None:
     return left.value if right.value == a else None
 
 
+def _counted(comprehension: cst.GeneratorExp | cst.ListComp, test: cst.BaseExpression | None) -> tuple[str, str] | None:
+    """(items, item) for a comprehension over `items` whose `v == item` test picks what it counts."""
+    comp = comprehension.for_in
+    if comp.inner_for_in or not is_name(comp.target) or not is_name(comp.iter) or test is None:
+        return None
+    assert isinstance(comp.target, cst.Name) and isinstance(comp.iter, cst.Name)
+    item = _equality(test, comp.target.value)
+    return (comp.iter.value, item) if item and item != comp.target.value else None
+
+
 def _count_at(facts: Facts, node: cst.CSTNode) -> _Site | None:
-    if isinstance(node, cst.Call) and is_name(node.func, "sum") and len(node.args) == 1:
-        gen = node.args[0].value
-        if not isinstance(gen, cst.GeneratorExp) or not (isinstance(gen.elt, cst.Integer) and gen.elt.value == "1"):
-            return None
-        comp = gen.for_in
-        if comp.inner_for_in or len(comp.ifs) != 1 or not is_name(comp.target) or not is_name(comp.iter):
-            return None
-        assert isinstance(comp.target, cst.Name) and isinstance(comp.iter, cst.Name)
-        item = _equality(comp.ifs[0].test, comp.target.value)
-        return _owned(facts, node, comp.iter.value, item) if item and item != comp.target.value else None
+    """`sum(1 for v in ws if v == w)`, `sum(v == w for v in ws)`, `len([v for v in ws if v == w])`,
+    `ws.count(w)`, or a counting loop."""
+    argument = node.args[0].value if isinstance(node, cst.Call) and len(node.args) == 1 and not node.args[0].keyword else None
+    found = None
+    if isinstance(node, cst.Call) and is_name(node.func, "sum") and isinstance(argument, cst.GeneratorExp):
+        ifs = argument.for_in.ifs
+        if isinstance(argument.elt, cst.Integer) and argument.elt.value == "1" and len(ifs) == 1:
+            found = _counted(argument, ifs[0].test)
+        elif not ifs:
+            found = _counted(argument, argument.elt)
+    elif isinstance(node, cst.Call) and is_name(node.func, "len") and isinstance(argument, cst.ListComp):
+        plain = is_name(argument.elt, code(argument.for_in.target))
+        found = _counted(argument, argument.for_in.ifs[0].test) if plain and len(argument.for_in.ifs) == 1 else None
+    if found is not None:
+        return _owned(facts, node, *found)
     if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "count":
         owner_name, args = node.func.value, node.args
         if is_name(owner_name) and len(args) == 1 and is_name(args[0].value) and not args[0].keyword and not args[0].star:
@@ -144,7 +214,7 @@ def _owned(facts: Facts, node: cst.CSTNode, items: str, item: str) -> _Site | No
             return _Site(node, items, item, ancestor) if is_name(ancestor.target, item) else None
         if isinstance(ancestor, _COMPREHENSIONS):
             comp = ancestor.for_in
-            if child is comp:
+            if child is comp and not any(facts.inside(node, test) for test in comp.ifs):
                 return None
             return _Site(node, items, item, comp) if is_name(comp.target, item) and not comp.inner_for_in else None
         if isinstance(ancestor, (cst.While, cst.FunctionDef, cst.Lambda)):

@@ -9,6 +9,11 @@
 becomes `out = list(dict.fromkeys(x for x in xs if not skip(x)))` — one hash lookup per item
 instead of a scan of everything kept so far. Exact for hashable items whose `==` agrees with
 `hash` (the element type must say so); filters run in the same order on the same items.
+
+The same with a comprehension and a side list, `seen = []` then
+`out = [x for x in xs if x not in seen and not seen.append(x)]` (or `if not (x in seen or
+seen.append(x))`, the side list read nowhere else), or `[seen.append(x) for x in xs if x not in
+seen]` run for its effect: the list built is `list(dict.fromkeys(xs))`.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from typing import ClassVar
 import libcst as cst
 
 from pipeline.proposers.rules._analysis import Facts, logical_body
-from pipeline.proposers.rules._base import FunctionRule, code, empty_list, in_place_of, operand, replace, statements
+from pipeline.proposers.rules._base import FunctionRule, Refusals, code, empty_list, in_place_of, operand, replace, statements
 from pipeline.proposers.rules._types import element_of, head, is_hashable, shape_of
 
 __all__ = ["DedupeFromKeys"]
@@ -27,9 +32,10 @@ __all__ = ["DedupeFromKeys"]
 
 @dataclass(frozen=True)
 class _Site:
-    loop: cst.For
+    loop: cst.For | cst.ListComp  # the loop, or the comprehension with a side list
     init: cst.Assign | cst.AnnAssign
     filters: tuple[cst.BaseExpression, ...]
+    result: str = ""  # the comprehension form: what the deduplicated list is assigned to
 
 
 class DedupeFromKeys(FunctionRule[_Site]):
@@ -40,11 +46,25 @@ class DedupeFromKeys(FunctionRule[_Site]):
     def _node(self, site: _Site) -> cst.CSTNode:
         return site.loop
 
-    def _sites(self, facts: Facts, refusals: list[str]) -> list[_Site]:
+    def _sites(self, facts: Facts, refusals: Refusals) -> list[_Site]:
         loops = [loop for loop in facts.own_loops() if isinstance(loop, cst.For)]
-        return [site for loop in loops if (site := _site(facts, loop, refusals)) is not None]
+        found = [site for loop in loops if (site := _site(facts, loop, refusals)) is not None]
+        comprehensions = [n for n in facts.walk(facts.function.body) if isinstance(n, cst.ListComp)]
+        return found + [site for comp in comprehensions if (site := _side_list(facts, comp, refusals)) is not None]
 
     def _apply(self, facts: Facts, site: _Site) -> cst.FunctionDef:
+        if isinstance(site.loop, cst.ListComp):
+            statement = facts.line(facts.statement(site.loop))
+            deduplicated = f"list(dict.fromkeys({operand(site.loop.for_in.iter)}))"
+            init = site.init
+            declared = f": {code(init.annotation.annotation)}" if isinstance(init, cst.AnnAssign) and _binds(init, site.result) else ""
+            head = "return " if site.result == "return" else f"{site.result}{declared} = "
+            new = statements(head + deduplicated)
+            if isinstance(statement, cst.SimpleStatementLine) and "type: ignore" in code(statement.trailing_whitespace):
+                statement = statement.with_changes(trailing_whitespace=cst.TrailingWhitespace())  # `append`'s None is no longer used
+            replacement = in_place_of(statement, new)
+            return replace(facts.function, {facts.line(facts.statement(site.loop)): replacement,
+                                            facts.line(site.init): cst.RemoveFromParent()})
         assert isinstance(site.loop.target, cst.Name)
         item, source = site.loop.target.value, operand(site.loop.iter)
         if site.filters:
@@ -122,7 +142,7 @@ def _shape(facts: Facts, loop: cst.For) -> tuple[str, tuple[cst.BaseExpression, 
     return out, tuple(f for f in filters if f is not None)
 
 
-def _site(facts: Facts, loop: cst.For, refusals: list[str]) -> _Site | None:
+def _site(facts: Facts, loop: cst.For, refusals: Refusals) -> _Site | None:
     shape = _shape(facts, loop)
     if shape is None:
         return None
@@ -131,25 +151,83 @@ def _site(facts: Facts, loop: cst.For, refusals: list[str]) -> _Site | None:
     item = loop.target.value
     init = _initialisation(facts, loop, out)
     if init is None:
-        refusals.append(f"{out} is not set to [] just before the loop (or is used in between)")
+        refusals.refuse(loop, f"{out} is not set to [] just before the loop (or is used in between)")
         return None
     if any(facts.names(out, f) for f in filters) or facts.names(out, loop.iter):
-        refusals.append(f"a filter or the iterable reads {out}")
+        refusals.refuse(loop, f"a filter or the iterable reads {out}")
         return None
     if any(not facts.inside(n, loop) for n in facts.names(item)):
-        refusals.append(f"the loop variable {item} is used after the loop")
+        refusals.refuse(loop, f"the loop variable {item} is used after the loop")
         return None
     annotation = init.annotation.annotation if isinstance(init, cst.AnnAssign) else None
     iterated = shape_of(facts, loop.iter)
     elements = [element_of(annotation) if annotation is not None and head(annotation) == "list" else None,
                 iterated.element if iterated is not None else None]
     if not any(is_hashable(e) for e in elements):
-        refusals.append(f"the items of {out} are not known to be hashable")
+        refusals.refuse(loop, f"the items of {out} are not known to be hashable")
         return None
     return _Site(loop, init, tuple(filters))
 
 
-def _initialisation(facts: Facts, loop: cst.For, out: str) -> cst.Assign | cst.AnnAssign | None:
+def _binds(init: cst.AnnAssign, name: str) -> bool:
+    return isinstance(init.target, cst.Name) and init.target.value == name
+
+
+def _appends_item(node: cst.BaseExpression, out: str, item: str) -> bool:
+    """`out.append(item)`."""
+    return _is_append(cst.Expr(value=node), out, item)
+
+
+def _side_condition(condition: cst.BaseExpression, item: str) -> str | None:
+    """The side list in `item not in seen and not seen.append(item)` / `not (item in seen or seen.append(item))`."""
+    if isinstance(condition, cst.BooleanOperation) and isinstance(condition.operator, cst.And):
+        seen = _membership(condition.left, item, True)
+        right = condition.right
+        if seen and isinstance(right, cst.UnaryOperation) and isinstance(right.operator, cst.Not) and _appends_item(right.expression, seen, item):
+            return seen
+    if isinstance(condition, cst.UnaryOperation) and isinstance(condition.operator, cst.Not):
+        inner = condition.expression
+        if isinstance(inner, cst.BooleanOperation) and isinstance(inner.operator, cst.Or):
+            seen = _membership(inner.left, item, False)
+            return seen if seen and _appends_item(inner.right, seen, item) else None
+    return None
+
+
+def _side_list(facts: Facts, comp: cst.ListComp, refusals: Refusals) -> _Site | None:
+    """`[x for x in xs if x not in seen and not seen.append(x)]` assigned or returned, or
+    `[seen.append(x) for x in xs if x not in seen]` run for its effect."""
+    loop = comp.for_in
+    if loop.inner_for_in or len(loop.ifs) != 1 or not isinstance(loop.target, cst.Name) or comp.lpar:
+        return None
+    item, condition, statement = loop.target.value, loop.ifs[0].test, facts.parents.get(comp)
+    seen = _side_condition(condition, item) if isinstance(comp.elt, cst.Name) and comp.elt.value == item else None
+    if seen is not None and isinstance(statement, cst.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0].target, cst.Name):
+        result = statement.targets[0].target.value
+    elif seen is not None and isinstance(statement, cst.Return):
+        result = ""
+    elif isinstance(statement, cst.Expr) and (seen := _membership(condition, item, True)) and _appends_item(comp.elt, seen, item):
+        result = seen
+    else:
+        return None
+    anchor = facts.statement(comp)
+    init = _initialisation(facts, anchor, seen) if isinstance(facts.parents.get(facts.line(anchor)), cst.IndentedBlock) else None
+    elsewhere = [n for n in facts.names(seen) if not facts.inside(n, comp) and (init is None or not facts.inside(n, init))]
+    if init is None or (result != seen and elsewhere) or facts.names(seen, loop.iter):
+        refusals.refuse(comp, f"{seen} is not a side list set to [] before the comprehension and read nowhere else")
+        return None
+    if result == seen and any(not facts.before(anchor, n) for n in elsewhere):
+        return None
+    annotation = init.annotation.annotation if isinstance(init, cst.AnnAssign) else None
+    iterated = shape_of(facts, loop.iter)
+    elements = [element_of(annotation) if annotation is not None and head(annotation) == "list" else None,
+                iterated.element if iterated is not None else None]
+    if not any(is_hashable(e) for e in elements):
+        refusals.refuse(comp, f"the items of {seen} are not known to be hashable")
+        return None
+    return _Site(comp, init, (), result or "return")
+
+
+def _initialisation(facts: Facts, loop: cst.CSTNode, out: str) -> cst.Assign | cst.AnnAssign | None:
     """`out = []` earlier in the loop's own block, with nothing in between touching `out`."""
     siblings = facts.siblings(loop)
     index = next(i for i, s in enumerate(siblings) if s is loop)

@@ -1,6 +1,8 @@
 """Work that gives the same answer on every iteration — `query.lower().split()` of a `str`
 parameter, `len(items)`, `sum(values)` of a list the loop never changes — is computed once,
-before the loop, into a fresh local: `query_lower_split = query.lower().split()`.
+before the loop, into a fresh local: `query_lower_split = query.lower().split()`. Loops are `for`
+and `while` loops (the test of a `while` included: `while j < len(xs)` in a nested pair loop) and
+comprehensions (their conditions and elements).
 
 Only expressions that are pure and cannot raise given their operands' declared types (str methods
 on a `str`, `len` of a sized container, `sum` of numbers), so computing them once even when the
@@ -15,8 +17,9 @@ from typing import ClassVar
 
 import libcst as cst
 
-from pipeline.proposers.rules._analysis import Facts, Loop
-from pipeline.proposers.rules._base import FunctionRule, Replacement, code, replace, statements
+from pipeline.proposers.rules._analysis import Facts
+from pipeline.proposers.rules._base import FunctionRule, Refusals, Replacement, code, replace, statements
+from pipeline.proposers.rules._loops import Repeater, placement, repeaters
 from pipeline.proposers.rules._types import is_int, is_str, shape_of
 
 __all__ = ["HoistInvariant"]
@@ -27,7 +30,7 @@ _STRIPS = frozenset({"strip", "lstrip", "rstrip"})
 
 @dataclass(frozen=True)
 class _Site:
-    loop: Loop
+    anchor: cst.CSTNode  # the statement the value is computed before
     occurrences: tuple[cst.Call, ...]
     hint: str
 
@@ -40,32 +43,34 @@ class HoistInvariant(FunctionRule[_Site]):
     def _node(self, site: _Site) -> cst.CSTNode:
         return site.occurrences[0]
 
-    def _sites(self, facts: Facts, refusals: list[str]) -> list[_Site]:
+    def _sites(self, facts: Facts, refusals: Refusals) -> list[_Site]:
         found: list[_Site] = []
         claimed: list[cst.Call] = []
         for node in facts.walk(facts.function.body):
             if not isinstance(node, cst.Call) or any(facts.inside(node, c) for c in claimed):
                 continue
             described = _describe(facts, node)
-            if described is None or not facts.loops(node):
+            if described is None or not repeaters(facts, node):
                 continue
             names, hint, is_list = described
             immutable = not (isinstance(node.func, cst.Name) and node.func.value in ("len", "sum"))
             loop = _outermost_invariant(facts, node, names, immutable, refusals)
-            if loop is None or not all(facts.available_before(n, loop) for n in names):
+            anchor = placement(facts, loop) if loop is not None else None
+            if loop is None or anchor is None or not all(facts.available_before(n, anchor) for n in names):
                 continue
-            same = tuple(c for c in facts.walk(loop.body) if isinstance(c, cst.Call) and c.deep_equals(node))
+            scope = loop.body if isinstance(loop, cst.For) else loop
+            same = tuple(c for c in facts.walk(scope) if isinstance(c, cst.Call) and c.deep_equals(node))
             if is_list and not all(_only_read(facts, c, loop) for c in same):
-                refusals.append(f"the list from {code(node)} might be changed in the loop")
+                refusals.refuse(node, f"the list from {code(node)} might be changed in the loop")
                 continue
             claimed += same
-            found.append(_Site(loop, same, hint))
+            found.append(_Site(anchor, same, hint))
         return found
 
     def _apply(self, facts: Facts, site: _Site) -> cst.FunctionDef:
         name = facts.fresh(site.hint)
         mapping: dict[cst.CSTNode, Replacement] = {c: cst.Name(name) for c in site.occurrences}
-        return replace(facts.function, mapping, before={site.loop: statements(f"{name} = {code(site.occurrences[0])}")})
+        return replace(facts.function, mapping, before={site.anchor: statements(f"{name} = {code(site.occurrences[0])}")})
 
 
 def _describe(facts: Facts, call: cst.Call) -> tuple[tuple[str, ...], str, bool] | None:
@@ -112,11 +117,11 @@ def _str_chain(call: cst.Call) -> tuple[str, list[str]] | None:
 
 
 def _outermost_invariant(facts: Facts, node: cst.CSTNode, names: tuple[str, ...], immutable: bool,
-                         refusals: list[str]) -> Loop | None:
-    """The outermost loop around `node` that neither rebinds its operands nor (unless they are
-    immutable strs) does anything with them that could change them."""
+                         refusals: Refusals) -> Repeater | None:
+    """The outermost loop or comprehension around `node` that neither rebinds its operands nor
+    (unless they are immutable strs) does anything with them that could change them."""
     found = None
-    for loop in facts.loops(node):
+    for loop in repeaters(facts, node):
         if any(facts.bindings(n, loop) for n in names):
             break
         if not immutable and not all(facts.read_only(u) for n in names for u in facts.loads(n, loop)):
@@ -126,7 +131,7 @@ def _outermost_invariant(facts: Facts, node: cst.CSTNode, names: tuple[str, ...]
     return found
 
 
-def _only_read(facts: Facts, call: cst.Call, loop: Loop) -> bool:
+def _only_read(facts: Facts, call: cst.Call, loop: Repeater) -> bool:
     """The shared list is only read: iterated, searched, measured, or put in a name that is."""
     parent = facts.parents.get(call)
     if isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is call:

@@ -1,5 +1,8 @@
 """`x = x + [y]` copies the whole list to add one element (quadratic in a loop): `x.append(y)`.
-Likewise `x = x + [a, b]` / `x = x + [… for …]` / `x = x + other_list` → `x.extend(…)`.
+Likewise `x = x + [a, b]` / `x = x + [… for …]` / `x = x + other_list` → `x.extend(…)`, and the
+unpacking spelling `x = [*x, y]` (`[*x, *ys]` → `x.extend(ys)`). In a loop, `x += [y]` (which
+extends in place, but builds a one-element list first) becomes `x.append(y)` for a known list `x`:
+`+=` already changes the list in place, so nobody holding it can tell.
 
 Exact only if nobody else holds the old list, which the copy would have left alone: `x` is a
 local created in the function as a fresh list, and in between it is only read in ways that cannot
@@ -15,7 +18,7 @@ from typing import ClassVar
 import libcst as cst
 
 from pipeline.proposers.rules._analysis import Facts
-from pipeline.proposers.rules._base import FunctionRule, code, replace, small_statement
+from pipeline.proposers.rules._base import FunctionRule, Refusals, code, replace, small_statement
 from pipeline.proposers.rules._types import shape_from_value, shape_of
 
 __all__ = ["ListConcat"]
@@ -23,7 +26,7 @@ __all__ = ["ListConcat"]
 
 @dataclass(frozen=True)
 class _Site:
-    statement: cst.Assign
+    statement: cst.Assign | cst.AugAssign
     name: str
     call: str
 
@@ -36,16 +39,19 @@ class ListConcat(FunctionRule[_Site]):
     def _node(self, site: _Site) -> cst.CSTNode:
         return site.statement
 
-    def _sites(self, facts: Facts, refusals: list[str]) -> list[_Site]:
+    def _sites(self, facts: Facts, refusals: Refusals) -> list[_Site]:
         candidates: dict[str, list[tuple[cst.Assign, str]]] = {}
         for node in facts.names():
             statement = facts.parents.get(facts.parents.get(node) or node)
             if isinstance(statement, cst.Assign) and facts.is_store(node) and (call := _concat(facts, statement, node.value)):
                 candidates.setdefault(node.value, []).append((statement, call))
-        found = []
+        found = [site for node in facts.names() if (site := _in_place(facts, node)) is not None]
         for name, steps in candidates.items():
             reason = _unshared(facts, name, [s for s, _ in steps])
-            if reason:
+            looped = [s for s, _ in steps if facts.loops(s)]
+            if reason and looped:
+                refusals.refuse(looped[0], reason)
+            elif reason:
                 refusals.append(reason)
             else:
                 found += [_Site(s, name, call) for s, call in steps]
@@ -55,9 +61,52 @@ class ListConcat(FunctionRule[_Site]):
         return replace(facts.function, {site.statement: small_statement(f"{site.name}.{site.call}")})
 
 
-def _concat(facts: Facts, statement: cst.Assign, name: str) -> str | None:
-    """`append(y)` / `extend(...)` for `name = name + <list>`, else None."""
+def _in_place(facts: Facts, node: cst.Name) -> _Site | None:
+    """`x += [y]` in a loop, `x` a list: `x.append(y)`."""
+    statement = facts.parents.get(node)
+    if not (isinstance(statement, cst.AugAssign) and statement.target is node and isinstance(statement.operator, cst.AddAssign)):
+        return None
     value = statement.value
+    if not (isinstance(value, cst.List) and len(value.elements) == 1 and isinstance(value.elements[0], cst.Element)):
+        return None
+    if not _is_list(facts, node.value) or not facts.loops(statement) or facts.names(node.value, value):
+        return None
+    return _Site(statement, node.value, f"append({code(value.elements[0].value)})")
+
+
+def _is_list(facts: Facts, name: str) -> bool:
+    """Every value `name` holds is a list: declared so, or only ever set to a new list or `+=`'d."""
+    shape = shape_of(facts, cst.Name(name))
+    if shape is not None or facts.param(name) is not None or facts.annotation(name) is not None:
+        return shape is not None and shape.kind == "list"
+    bindings = facts.bindings(name)
+    for binding in bindings:
+        statement = facts.statement(binding)
+        if isinstance(statement, cst.AugAssign) and isinstance(statement.operator, cst.AddAssign) and statement.target is binding:
+            continue
+        if _fresh_value(facts, binding) is None:
+            return False
+    return bool(bindings)
+
+
+def _unpacked(value: cst.List, name: str) -> str | None:
+    """`append(y)` / `extend(...)` for `[*name, y, …]` or `[*name, *ys]`."""
+    first, rest = (value.elements[0], value.elements[1:]) if value.elements else (None, [])
+    if not (isinstance(first, cst.StarredElement) and isinstance(first.value, cst.Name) and first.value.value == name and rest):
+        return None
+    if all(isinstance(e, cst.Element) for e in rest):
+        items = [code(e.value) for e in rest]
+        return f"append({items[0]})" if len(items) == 1 else f"extend([{', '.join(items)}])"
+    if len(rest) == 1 and isinstance(rest[0], cst.StarredElement):
+        return f"extend({code(rest[0].value)})"
+    return None
+
+
+def _concat(facts: Facts, statement: cst.Assign, name: str) -> str | None:
+    """`append(y)` / `extend(...)` for `name = name + <list>` (or `[*name, …]`), else None."""
+    value = statement.value
+    if len(statement.targets) == 1 and isinstance(value, cst.List):
+        return _unpacked(value, name) if len(facts.names(name, value)) == 1 else None
     if len(statement.targets) != 1 or not isinstance(value, cst.BinaryOperation) or not isinstance(value.operator, cst.Add):
         return None
     if not (isinstance(value.left, cst.Name) and value.left.value == name) or value.lpar:

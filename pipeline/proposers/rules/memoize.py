@@ -10,8 +10,12 @@ a table) stay outside the key, so they need not be hashable.
 Applies only when the function is pure enough that caching cannot be observed: it calls only
 itself, side-effect-free builtins and read-only methods; writes no attribute, item or global; its
 varying parameters are annotated with hashable immutable types (int, str, bool, bytes, tuples and
-frozensets of them — not float, where 0.0 and -0.0 would share a key). Recursion depth grows by one
-frame (the outer call).
+frozensets of them — not float, where 0.0 and -0.0 would share a key). A varying `list[T]`
+parameter (recursing on `xs[1:]`) enters the key as `tuple(xs)`, T being such a type: the
+function only reads it, so equal lists give equal results. Recursion depth grows by one frame
+(the outer call). Where the recursion repeats but caching is not exact (impure, unannotated,
+float or unhashable arguments), the site is reported and refused; a decorated function (perhaps
+already cached) is left alone.
 """
 
 from __future__ import annotations
@@ -22,8 +26,8 @@ from typing import ClassVar
 import libcst as cst
 
 from pipeline.proposers.rules._analysis import PURE_BUILTINS, READ_METHODS, Facts
-from pipeline.proposers.rules._base import FunctionRule, code, operand, statements
-from pipeline.proposers.rules._types import is_hashable
+from pipeline.proposers.rules._base import FunctionRule, Refusals, code, operand, statements
+from pipeline.proposers.rules._types import element_of, head, is_hashable
 
 __all__ = ["MemoizeRecursion"]
 
@@ -45,14 +49,17 @@ class MemoizeRecursion(FunctionRule[_Site]):
     def _node(self, site: _Site) -> cst.CSTNode:
         return site.calls[0]
 
-    def _sites(self, facts: Facts, refusals: list[str]) -> list[_Site]:
+    def _sites(self, facts: Facts, refusals: Refusals) -> list[_Site]:
         fn = facts.function
         calls = [n for n in facts.walk(fn.body) if isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value == fn.name.value]
         if not calls or not _repeats(facts, calls):
             return []  # no recursion, or a linear one: nothing is computed twice
+        if fn.decorators:
+            refusals.append("decorated functions are left alone (a decorator may cache already)")
+            return []
         reason = _impure(facts, calls)
         if reason is not None:
-            refusals.append(reason)
+            refusals.refuse(calls[0], reason)
             return []
         site = _site(facts, calls, refusals)
         return [site] if site is not None else []
@@ -62,13 +69,19 @@ class MemoizeRecursion(FunctionRule[_Site]):
         assert fn.returns is not None and isinstance(fn.body, cst.IndentedBlock)
         cache, inner = facts.fresh(f"{fn.name.value}_cache"), facts.fresh(f"{fn.name.value}_memo")
         keys = [p.name.value for p in site.varying]
-        key = keys[0] if len(keys) == 1 else f"({', '.join(keys)})"
-        key_type = _annotation(site.varying[0]) if len(keys) == 1 else f"tuple[{', '.join(_annotation(p) for p in site.varying)}]"
+        parts = [f"tuple({k})" if _listed(p) else k for k, p in zip(keys, site.varying)]
+        key = parts[0] if len(parts) == 1 else f"({', '.join(parts)})"
+        types = [_key_type(p) for p in site.varying]
+        key_type = types[0] if len(keys) == 1 else f"tuple[{', '.join(types)}]"
         fixed = {i for i, p in enumerate(_params(fn)) if p.name.value in site.fixed}
         docstring = _docstring(fn.body)
+        prelude: list[cst.BaseStatement] = []
+        if parts != keys:  # a list in the key: build it once per call
+            name = facts.fresh("key")
+            prelude, key = statements(f"{name} = {key}"), name
         body = fn.body.with_changes(body=fn.body.body[len(docstring):]).visit(_Memoised(site.calls, fixed, inner, cache, key))
         assert isinstance(body, cst.IndentedBlock)
-        guard = statements(f"if {key} in {cache}:\n    return {cache}[{key.strip('()')}]")
+        guard = [*prelude, *statements(f"if {key} in {cache}:\n    return {cache}[{key.strip('()')}]")]
         header = cst.parse_statement(f"def {inner}({', '.join(f'{k}: {_annotation(p)}' for k, p in zip(keys, site.varying))}): pass")
         assert isinstance(header, cst.FunctionDef)
         helper = header.with_changes(body=body.with_changes(body=[*guard, *body.body]), returns=fn.returns,
@@ -103,6 +116,18 @@ def _params(fn: cst.FunctionDef) -> list[cst.Param]:
     return [*fn.params.posonly_params, *fn.params.params]
 
 
+def _listed(param: cst.Param) -> bool:
+    return param.annotation is not None and head(param.annotation.annotation) == "list"
+
+
+def _key_type(param: cst.Param) -> str:
+    if _listed(param):
+        assert param.annotation is not None
+        element = element_of(param.annotation.annotation)
+        return f"tuple[{code(element) if element is not None else 'object'}, ...]"
+    return _annotation(param)
+
+
 def _annotation(param: cst.Param) -> str:
     assert param.annotation is not None
     return code(param.annotation.annotation)
@@ -123,8 +148,8 @@ def _repeats(facts: Facts, calls: list[cst.Call]) -> bool:
 
 def _impure(facts: Facts, calls: list[cst.Call]) -> str | None:
     fn = facts.function
-    if fn.decorators or fn.asynchronous or fn.returns is None or not isinstance(fn.body, cst.IndentedBlock):
-        return "decorated, async, unannotated or one-line functions are left alone"
+    if fn.asynchronous or fn.returns is None or not isinstance(fn.body, cst.IndentedBlock):
+        return "async, unannotated or one-line functions are left alone"
     params = fn.params
     if params.star_arg != cst.MaybeSentinel.DEFAULT or params.kwonly_params or params.star_kwarg:
         return "the function takes *args, keyword-only or **kwargs parameters"
@@ -161,10 +186,10 @@ def _passes(call: cst.Call, index: int, name: str) -> bool:
     return isinstance(value, cst.Name) and value.value == name
 
 
-def _site(facts: Facts, calls: list[cst.Call], refusals: list[str]) -> _Site | None:
+def _site(facts: Facts, calls: list[cst.Call], refusals: Refusals) -> _Site | None:
     params = _params(facts.function)
     if any(len(c.args) != len(params) or any(a.keyword or a.star for a in c.args) for c in calls):
-        refusals.append("a recursive call does not pass every parameter by position")
+        refusals.refuse(calls[0], "a recursive call does not pass every parameter by position")
         return None
     fixed = frozenset(p.name.value for i, p in enumerate(params)
                       if all(_passes(c, i, p.name.value) for c in calls) and not facts.bindings(p.name.value, facts.function.body))
@@ -173,11 +198,13 @@ def _site(facts: Facts, calls: list[cst.Call], refusals: list[str]) -> _Site | N
         return None
     for param in varying:
         annotation = param.annotation.annotation if param.annotation else None
+        if annotation is not None and _listed(param):
+            annotation = element_of(annotation)
         if not is_hashable(annotation) or "float" in (code(annotation) if annotation else ""):
-            refusals.append(f"parameter {param.name.value} is not annotated with a hashable immutable type")
+            refusals.refuse(calls[0], f"parameter {param.name.value} is not annotated with a hashable immutable type")
             return None
     for name in fixed:
         if not all(facts.read_only(u) or facts.parents.get(facts.parents.get(u) or u) in calls for u in facts.loads(name, facts.function.body)):
-            refusals.append(f"{name} may be changed by the function")
+            refusals.refuse(calls[0], f"{name} may be changed by the function")
             return None
     return _Site(tuple(calls), varying, fixed)

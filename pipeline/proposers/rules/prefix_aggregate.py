@@ -16,7 +16,7 @@ from typing import ClassVar
 import libcst as cst
 
 from pipeline.proposers.rules._analysis import Facts
-from pipeline.proposers.rules._base import code
+from pipeline.proposers.rules._base import Refusals, code
 from pipeline.proposers.rules._running import Header, Running, RunningRule, is_name, plus
 from pipeline.proposers.rules._types import is_int, is_interchangeable, shape_of
 
@@ -60,7 +60,7 @@ class PrefixAggregate(RunningRule):
             return Header(target.value, length.args[0].value.value)
         return None
 
-    def _runnings(self, facts: Facts, body: cst.CSTNode, header: Header, refusals: list[str]) -> list[Running]:
+    def _runnings(self, facts: Facts, body: cst.CSTNode, header: Header, refusals: Refusals) -> list[Running]:
         i, xs = header.index, header.sequence
         found = []
         for node in facts.walk(body):
@@ -73,10 +73,10 @@ class PrefixAggregate(RunningRule):
         element = shape_of(facts, cst.Name(xs))
         sums = any(r.key.startswith("sum") for r in found)
         if element is None or element.kind not in ("list", "tuple", "Sequence"):
-            refusals.append(f"{xs} is not known to be a list or tuple")
+            refusals.refuse(found[0].node, f"{xs} is not known to be a list or tuple")
             return []
         if (sums and not is_int(element.element)) or not is_interchangeable(element.element):
-            refusals.append(f"the elements of {xs} are not known to be ints (or strs, for extremes)")
+            refusals.refuse(found[0].node, f"the elements of {xs} are not known to be ints (or strs, for extremes)")
             return []
         return found
 

@@ -17,8 +17,8 @@ from typing import ClassVar
 
 import libcst as cst
 
-from pipeline.proposers.rules._analysis import Facts, logical_body
-from pipeline.proposers.rules._base import FunctionRule, Replacement, code, expression, operand, replace
+from pipeline.proposers.rules._analysis import PURE_BUILTINS, Facts, logical_body
+from pipeline.proposers.rules._base import FunctionRule, Refusals, Replacement, code, expression, operand, replace
 from pipeline.proposers.rules._types import shape_of
 
 __all__ = ["SortedIndex"]
@@ -28,11 +28,12 @@ _SETS = frozenset({"set", "frozenset", "AbstractSet", "MutableSet"})
 
 @dataclass(frozen=True)
 class _Site:
-    node: cst.Subscript | cst.Assign  # `sorted(...)[i]`, or `r = sorted(...)` read once as `r[i]`
+    node: cst.Subscript | cst.Assign  # `sorted(...)[i]`, or `r = sorted(...)` read as `r[0]`/`r[-1]`
     call: cst.Call
     last: bool  # [-1]
     replacement: str
-    use: cst.Subscript | None = None  # the `r[i]` of the named form
+    use: cst.Subscript | None = None  # the `r[i]` of the named form read once
+    others: tuple[tuple[cst.Subscript, str], ...] = ()  # the named form read several times: each read, its value
 
 
 class SortedIndex(FunctionRule[_Site]):
@@ -43,7 +44,7 @@ class SortedIndex(FunctionRule[_Site]):
     def _node(self, site: _Site) -> cst.CSTNode:
         return site.node
 
-    def _sites(self, facts: Facts, refusals: list[str]) -> list[_Site]:
+    def _sites(self, facts: Facts, refusals: Refusals) -> list[_Site]:
         found = []
         for node in facts.walk(facts.function.body):
             site = _direct(facts, node, refusals) if isinstance(node, cst.Subscript) else None
@@ -56,10 +57,12 @@ class SortedIndex(FunctionRule[_Site]):
     def _apply(self, facts: Facts, site: _Site) -> cst.FunctionDef:
         if isinstance(site.node, cst.Subscript):
             return replace(facts.function, {site.node: _fitted(facts, site.node, site.replacement)})
+        if site.others:
+            mapping: dict[cst.CSTNode, Replacement] = {u: _fitted(facts, u, value) for u, value in site.others}
+            mapping[facts.line(site.node)] = cst.RemoveFromParent()
+            return replace(facts.function, mapping)
         assert site.use is not None
-        mapping: dict[cst.CSTNode, Replacement] = {
-            site.node: site.node.with_changes(value=expression(site.replacement)), site.use: site.use.value,
-        }
+        mapping = {site.node: site.node.with_changes(value=expression(site.replacement)), site.use: site.use.value}
         return replace(facts.function, mapping)
 
 
@@ -110,7 +113,8 @@ def _base(sequence: cst.BaseExpression) -> cst.Name | None:
     return None
 
 
-def _replacement(facts: Facts, call: cst.Call, last: bool, original: str, site: cst.CSTNode, refusals: list[str]) -> str | None:
+def _replacement(facts: Facts, call: cst.Call, last: bool, original: str, site: cst.CSTNode, refusals: Refusals,
+                 guarded: bool = True) -> str | None:
     sequence, key = call.args[0].value, _keyword(call, "key")
     reverse = _keyword(call, "reverse")
     largest = last != (isinstance(reverse, cst.Name) and reverse.value == "True")
@@ -119,21 +123,21 @@ def _replacement(facts: Facts, call: cst.Call, last: bool, original: str, site: 
     distinct = shape is not None and shape.kind in _SETS and key is None
     if last and not distinct:
         if shape is None or not shape.reversible:
-            refusals.append(f"[-1] is the last of equal elements; {code(sequence)} is not known to be reversible")
+            refusals.refuse(site, f"[-1] is the last of equal elements; {code(sequence)} is not known to be reversible")
             return None
         argument = f"reversed({argument})"
     keyed = f"{argument}, key={code(key)}" if key is not None else argument
     found = f"{'max' if largest else 'min'}({keyed})"
     base = _base(sequence)
     if base is None or shape is None or not shape.sized:
-        refusals.append(f"cannot tell whether {code(sequence)} may be empty (IndexError would become ValueError)")
+        refusals.refuse(site, f"cannot tell whether {code(sequence)} may be empty (IndexError would become ValueError)")
         return None
-    if _known_non_empty(facts, base.value, site):
+    if not guarded or _known_non_empty(facts, base.value, site):
         return found
     return f"{found} if {code(sequence)} else {original}"
 
 
-def _direct(facts: Facts, node: cst.Subscript, refusals: list[str]) -> _Site | None:
+def _direct(facts: Facts, node: cst.Subscript, refusals: Refusals) -> _Site | None:
     last, call = _index(node), _sorted_call(node.value)
     if last is None or call is None or _is_empty_fallback(facts, node, call):
         return None
@@ -147,32 +151,89 @@ def _is_empty_fallback(facts: Facts, node: cst.CSTNode, call: cst.Call) -> bool:
     return isinstance(parent, cst.IfExp) and parent.orelse is node and parent.test.deep_equals(call.args[0].value)
 
 
-def _named(facts: Facts, node: cst.Assign, refusals: list[str]) -> _Site | None:
-    """`r = sorted(x)` whose only use, in the very next statement, leads it: `return r[0]…`."""
+def _named(facts: Facts, node: cst.Assign, refusals: Refusals) -> _Site | None:
+    """`r = sorted(x)` read only as `r[0]` / `r[-1]` in the statements right after it, the first of
+    which reads one before anything else: `return r[0]…`, `lo, hi = r[0], r[-1]`."""
     call = _sorted_call(node.value)
     target = node.targets[0].target if len(node.targets) == 1 else None
-    if call is None or not isinstance(target, cst.Name) or len(facts.names(target.value)) != 2:
+    if call is None or not isinstance(target, cst.Name) or len(facts.bindings(target.value)) != 1:
         return None
-    use = facts.loads(target.value)[0]
-    subscript = facts.parents.get(use)
-    if not isinstance(subscript, cst.Subscript) or (last := _index(subscript)) is None:
+    uses = facts.loads(target.value)
+    reads = [facts.parents.get(u) for u in uses]
+    if not uses or not all(isinstance(r, cst.Subscript) and r.value is u and _index(r) is not None and not _written(facts, r)
+                           for r, u in zip(reads, uses)):
         return None
-    following = facts.statement(use)
-    if facts.previous(following) is not node or not _leads(facts, subscript, following):
+    following = _following(facts, node, uses)
+    subscripts = [r for r in reads if isinstance(r, cst.Subscript)]
+    lead = next((r for r in subscripts if _leads(facts, r, following[0])), None) if following else None
+    if lead is None:
         return None
-    original = f"{code(call)}[{'-1' if last else '0'}]"
-    replacement = _replacement(facts, call, last, original, node, refusals)
-    return _Site(node, call, last, replacement, subscript) if replacement else None
+    if len(uses) == 1:
+        last = bool(_index(lead))
+        original = f"{code(call)}[{'-1' if last else '0'}]"
+        replacement = _replacement(facts, call, last, original, node, refusals)
+        return _Site(node, call, last, replacement, lead) if replacement else None
+    values = []
+    for read in subscripts:
+        last = bool(_index(read))
+        original = f"{code(call)}[{'-1' if last else '0'}]"
+        value = _replacement(facts, call, last, original, node, refusals, guarded=read is lead)
+        if value is None:
+            return None
+        values.append((read, value))
+    return _Site(node, call, bool(_index(lead)), values[0][1], None, tuple(values))
+
+
+def _written(facts: Facts, subscript: cst.Subscript) -> bool:
+    parent = facts.parents.get(subscript)
+    return isinstance(parent, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.Del)) and getattr(parent, "target", None) is subscript
+
+
+def _following(facts: Facts, node: cst.Assign, uses: list[cst.Name]) -> list[cst.CSTNode]:
+    """The statements right after `node` that hold every use, if they call nothing but builtins
+    and rebind nothing the sort reads (so the sorted values cannot change in between)."""
+    siblings = facts.siblings(node)
+    index = next(i for i, s in enumerate(siblings) if s is node)
+    read = {n.value for n in facts.names(within=node.value)}
+    found: list[cst.CSTNode] = []
+    for statement in siblings[index + 1:]:
+        if not isinstance(statement, (cst.Assign, cst.AnnAssign, cst.Return, cst.Expr)):
+            return []
+        calls = [n for n in facts.walk(statement) if isinstance(n, cst.Call)]
+        if any(not (isinstance(c.func, cst.Name) and c.func.value in PURE_BUILTINS) for c in calls):
+            return []
+        if any(facts.bindings(name, statement) for name in read):
+            return []
+        found.append(statement)
+        if all(any(facts.inside(u, s) for s in found) for u in uses):
+            return found
+    return []
 
 
 def _leads(facts: Facts, node: cst.CSTNode, statement: cst.CSTNode) -> bool:
-    """`node` is evaluated first in `statement` (a return or assignment of `node[...]...`)."""
+    """`node` is evaluated first in `statement` (a return or assignment of `node[...]...`,
+    `node, …`, `node - …`, `f(node, …)` with `f` a builtin)."""
     current = node
     while (parent := facts.parents.get(current)) is not None and parent is not statement:
-        if not (isinstance(parent, (cst.Subscript, cst.Attribute)) and parent.value is current):
+        if _first_evaluated(parent) is not current:
             return False
         current = parent
-    return isinstance(statement, (cst.Return, cst.Assign)) and statement.value is current
+    return isinstance(statement, (cst.Return, cst.Assign, cst.AnnAssign)) and statement.value is current
+
+
+def _first_evaluated(node: cst.CSTNode) -> cst.CSTNode | None:
+    """The child of `node` Python evaluates first (looking up a builtin's name aside)."""
+    if isinstance(node, (cst.Subscript, cst.Attribute)):
+        return node.value
+    if isinstance(node, (cst.BinaryOperation, cst.Comparison)):
+        return node.left
+    if isinstance(node, (cst.Tuple, cst.List)) and node.elements:
+        return node.elements[0]
+    if isinstance(node, (cst.Element, cst.Arg)):
+        return node.value
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value in PURE_BUILTINS and node.args:
+        return node.args[0] if not node.args[0].keyword and not node.args[0].star else None
+    return None
 
 
 def _known_non_empty(facts: Facts, name: str, site: cst.CSTNode) -> bool:

@@ -1,10 +1,13 @@
 """A string built up piece by piece across loops and branches — `s = ""`, then only `s += e`
 (or `s = s + a + b`) anywhere, and `return s` — collects its pieces in a list and joins them
-once: `parts.append(e)` … `return "".join(parts)`.
+once: `parts.append(e)` … `return "".join(parts)`. The string may also be read in any `return`
+(`return s.strip() + "."`, an early return inside the loop), and after the loops in statements
+of the function's own body that run once (`result = s.rstrip()`): each read becomes the join.
 
 Where the loop body does more than the accumulation (so `string-concat-to-join` does not apply).
-Exact for str pieces: `s` is never read before it is returned, so the partial strings were never
-observable; the types gate holds the pieces to `str`.
+Exact for str pieces: `s` is never read while it grows except where the join stands in for it
+(a `return` ends the function; a read after the last step sees every piece), so the partial
+strings were never otherwise observable; the types gate holds the pieces to `str`.
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ from typing import ClassVar
 import libcst as cst
 
 from pipeline.proposers.rules._analysis import Facts
-from pipeline.proposers.rules._base import FunctionRule, Replacement, empty_string, in_place_of, replace, small_statement, statements
+from pipeline.proposers.rules._base import FunctionRule, Refusals, Replacement, empty_string, in_place_of, replace, small_statement, statements
 from pipeline.proposers.rules._concat import added_part
+from pipeline.proposers.rules._loops import repeaters
 
 __all__ = ["StringBuilder"]
 
@@ -26,7 +30,7 @@ class _Site:
     init: cst.Assign | cst.AnnAssign
     name: str
     steps: tuple[tuple[cst.CSTNode, str], ...]  # (statement, added part)
-    returns: tuple[cst.Return, ...]
+    reads: tuple[cst.Name, ...]  # in returns, or after the last step
 
 
 class StringBuilder(FunctionRule[_Site]):
@@ -37,7 +41,7 @@ class StringBuilder(FunctionRule[_Site]):
     def _node(self, site: _Site) -> cst.CSTNode:
         return site.init
 
-    def _sites(self, facts: Facts, refusals: list[str]) -> list[_Site]:
+    def _sites(self, facts: Facts, refusals: Refusals) -> list[_Site]:
         found = []
         for line in facts.function.body.body:
             first = line.body[0] if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 else None
@@ -55,31 +59,46 @@ class StringBuilder(FunctionRule[_Site]):
         }
         for step, part in site.steps:
             mapping[step] = small_statement(f"{parts}.append({part})")
-        for ret in site.returns:
-            mapping[ret] = ret.with_changes(value=cst.parse_expression(f'"".join({parts})'))
+        for read in site.reads:
+            mapping[read] = cst.parse_expression(f'"".join({parts})')
         return replace(facts.function, mapping)
 
 
-def _site(facts: Facts, init: cst.Assign | cst.AnnAssign, name: str, refusals: list[str]) -> _Site | None:
+def _site(facts: Facts, init: cst.Assign | cst.AnnAssign, name: str, refusals: Refusals) -> _Site | None:
     steps: list[tuple[cst.CSTNode, str]] = []
-    returns: list[cst.Return] = []
-    other = False
+    reads: list[cst.Name] = []
+    others: list[cst.Name] = []
     declared = init.targets[0].target if isinstance(init, cst.Assign) else init.target
     for use in facts.names(name):
         statement = facts.statement(use)
-        if use is declared:
+        part = added_part(facts, statement, name) if use is not declared else None
+        if use is declared or any(s is statement for s, _ in steps):
             continue
-        if isinstance(statement, cst.Return) and statement.value is use:
-            returns.append(statement)
-            continue
-        part = added_part(facts, statement, name)
-        if part is None or facts.in_nested_scope(statement):
-            other = True
-        elif not any(s is statement for s, _ in steps):
+        if part is not None and not facts.in_nested_scope(statement):
             steps.append((statement, part))
+        elif facts.is_store(use) or facts.in_nested_scope(use):
+            others.append(use)
+        elif isinstance(statement, cst.Return) and not _repeated_in(facts, use, statement) or _after_every_step(facts, use, steps):
+            reads.append(use)
+        else:
+            others.append(use)
     if not any(facts.loops(s) for s, _ in steps):
         return None
-    if other or not returns:
-        refusals.append(f"{name} is read other than to add to it and return it")
+    if others or not reads or any(not _after_every_step(facts, r, steps) for r in reads
+                                  if not isinstance(facts.statement(r), cst.Return)):
+        refusals.refuse(init, f"{name} is read other than to add to it, in a return, or once after it is built")
         return None
-    return _Site(init, name, tuple(steps), tuple(returns))
+    return _Site(init, name, tuple(steps), tuple(reads))
+
+
+def _repeated_in(facts: Facts, use: cst.Name, statement: cst.CSTNode) -> bool:
+    """Read again and again within `statement` (in a comprehension of it)."""
+    return any(facts.inside(r, statement) for r in repeaters(facts, use))
+
+
+def _after_every_step(facts: Facts, use: cst.Name, steps: list[tuple[cst.CSTNode, str]]) -> bool:
+    """A read in a statement of the function's own body, run once, after every step."""
+    if facts.is_store(use) or facts.in_nested_scope(use) or repeaters(facts, use):
+        return False
+    top = facts.top_level(use)
+    return all(facts.before(facts.top_level(step), top) for step, _ in steps)

@@ -1,6 +1,10 @@
 """Before/after tables for the rules, read the way LibCST's codemod tests read: a function's
 source, and the exact source the rule must turn it into (or None: the rule must leave it alone).
 
+A refused row is either a look-alike (not reported at all) or, with `diagnosed`, the pattern
+itself where the rewrite would not be exact: `matches` reports it (the target is ranked for
+other proposers) and `rewrite` refuses with a reason.
+
 Every rewrite row also runs: both versions are executed on the row's inputs (fresh copies each
 time) and must return equal values (compared by `repr`, so `1` and `True`, `0.0` and `-0.0`
 differ), raise the same exception type, and leave their arguments in the same state.
@@ -29,6 +33,7 @@ class Case:
     after: str | None = None  # None: a look-alike the rule must not touch
     inputs: tuple[Args, ...] = ()
     prelude: str = ""  # module-level code the function needs (constants, helpers, imports)
+    diagnosed: bool = False  # a refused row where the pattern itself occurs: reported, not rewritten
 
     def module(self, source: str) -> str:
         """A module of the prelude and `source`, as mypy and `exec` see it."""
@@ -62,7 +67,11 @@ def check(rule: Rule, case: Case) -> None:
     result = rule.rewrite(before)
     if case.after is None:
         assert isinstance(result, RuleSkip), f"{rule.NAME} rewrote a look-alike:\n{rendered(result)}"
-        assert rule.matches(before) == []
+        assert "internal error" not in result.reason, result.reason
+        if case.diagnosed:
+            assert rule.matches(before), f"refused but not reported: {result.reason}"
+        else:
+            assert rule.matches(before) == [], f"a look-alike reported as the pattern ({result.reason})"
         return
     assert not isinstance(result, RuleSkip), result.reason
     assert rule.matches(before), "rewritten but not reported by matches()"

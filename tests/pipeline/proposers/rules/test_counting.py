@@ -139,6 +139,104 @@ CASES = [
         inputs=(([],), ([3, 1, 3, 2, 1, 3],), ([True, 1, 2],)),
     ),
     Case(
+        "most-common-by-count-key",
+        '''
+        def most_common(labels: list[str]) -> str:
+            return max(set(labels), key=labels.count)
+        ''',
+        '''
+        def most_common(labels: list[str]) -> str:
+            labels_tally = dict.fromkeys(labels, 0)
+            for counted in labels:
+                labels_tally[counted] += 1
+            return max(set(labels), key=labels_tally.__getitem__)
+        ''',
+        inputs=(([],), (["b", "a", "b", "c", "a"],), (["z"],)),
+    ),
+    Case(
+        "ranked-by-count-key-over-the-list-itself",
+        '''
+        def by_frequency(ids: tuple[int, ...]) -> list[int]:
+            ranked = sorted(ids, key=ids.count, reverse=True)
+            return ranked
+        ''',
+        '''
+        def by_frequency(ids: tuple[int, ...]) -> list[int]:
+            ids_tally = dict.fromkeys(ids, 0)
+            for counted in ids:
+                ids_tally[counted] += 1
+            ranked = sorted(ids, key=ids_tally.__getitem__, reverse=True)
+            return ranked
+        ''',
+        inputs=(((),), ((3, 1, 3, 2, 1, 3, True),)),
+    ),
+    Case(
+        "count-in-a-comprehension-condition",
+        '''
+        def singles(words: list[str]) -> list[str]:
+            return [w.upper() for w in words if words.count(w) == 1]
+        ''',
+        '''
+        def singles(words: list[str]) -> list[str]:
+            words_tally = dict.fromkeys(words, 0)
+            for counted in words:
+                words_tally[counted] += 1
+            return [w.upper() for w in words if words_tally[w] == 1]
+        ''',
+        inputs=(([],), (["a", "b", "a", "c"],)),
+    ),
+    Case(
+        "count-key-over-other-candidates",
+        '''
+        def best_of(candidates: list[str], votes: list[str]) -> str:
+            return max(candidates, key=votes.count)
+        ''',
+    ),
+    Case(
+        "count-key-of-unknown-elements",
+        '''
+        def most_common(labels: list[object]) -> object:
+            return max(set(labels), key=labels.count)
+        ''',
+        diagnosed=True,
+    ),
+    Case(
+        "sum-of-equalities-per-item",
+        '''
+        def agreement(votes: list[str], options: list[str]) -> dict[str, int]:
+            result = {}
+            for option in options:
+                result[option] = sum(v == option for v in votes)
+            return result
+        ''',
+        '''
+        def agreement(votes: list[str], options: list[str]) -> dict[str, int]:
+            result = {}
+            votes_tally = dict.fromkeys(votes, 0)
+            for counted in votes:
+                votes_tally[counted] += 1
+            for option in options:
+                result[option] = votes_tally.get(option, 0)
+            return result
+        ''',
+        inputs=(([], []), (["a", "b", "a"], ["a", "c"])),
+    ),
+    Case(
+        "length-of-a-filtered-list-per-item",
+        '''
+        def duplicated(ids: list[int]) -> list[int]:
+            return [i for i in ids if len([j for j in ids if j == i]) > 1]
+        ''',
+        '''
+        def duplicated(ids: list[int]) -> list[int]:
+            ids_tally = dict.fromkeys(ids, 0)
+            for counted in ids:
+                ids_tally[counted] += 1
+            return [i for i in ids if ids_tally[i] > 1]
+        ''',
+        inputs=(([],), ([4, 2, 4, 1, True, 1],)),
+    ),
+    Case(
         "dict-comprehension",
         '''
         def tally(words: tuple[str, ...]) -> dict[str, int]:
@@ -189,6 +287,7 @@ CASES = [
                 break
             return out
         ''',
+        diagnosed=True,
     ),
     Case(
         "not-an-equality",
@@ -209,6 +308,7 @@ CASES = [
                 counts[v] = sum(1 for w in values if w == v)
             return counts
         ''',
+        diagnosed=True,
     ),
     Case(
         "unannotated",
@@ -216,6 +316,7 @@ CASES = [
         def counts_of(values):
             return {v: values.count(v) for v in values}
         ''',
+        diagnosed=True,
     ),
 ]
 

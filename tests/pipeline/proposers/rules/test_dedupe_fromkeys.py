@@ -94,6 +94,59 @@ CASES = [
         inputs=(((),), ((1, 2, 1, True, 3),), ((0, 0, 0),)),
     ),
     Case(
+        "comprehension-with-a-side-list",
+        '''
+        def first_seen(tags: list[str]) -> list[str]:
+            seen: list[str] = []
+            kept = [t for t in tags if t not in seen and not seen.append(t)]  # type: ignore[func-returns-value]
+            return kept
+        ''',
+        '''
+        def first_seen(tags: list[str]) -> list[str]:
+            kept = list(dict.fromkeys(tags))
+            return kept
+        ''',
+        inputs=(([],), (["b", "a", "b", "c", "a"],)),
+    ),
+    Case(
+        "returned-comprehension-with-an-or-side-list",
+        '''
+        def distinct(ids: tuple[int, ...]) -> list[int]:
+            met = []
+            return [i for i in ids if not (i in met or met.append(i))]  # type: ignore[func-returns-value]
+        ''',
+        '''
+        def distinct(ids: tuple[int, ...]) -> list[int]:
+            return list(dict.fromkeys(ids))
+        ''',
+        inputs=(((),), ((3, 1, 3, True, 1, 2),)),
+    ),
+    Case(
+        "comprehension-run-for-its-appends",
+        '''
+        def order_of_arrival(events: list[str]) -> list[str]:
+            arrivals: list[str] = []
+            [arrivals.append(e) for e in events if e not in arrivals]  # type: ignore[func-returns-value]
+            return arrivals
+        ''',
+        '''
+        def order_of_arrival(events: list[str]) -> list[str]:
+            arrivals: list[str] = list(dict.fromkeys(events))
+            return arrivals
+        ''',
+        inputs=(([],), (["x", "y", "x"],)),
+    ),
+    Case(
+        "side-list-read-afterwards",
+        '''
+        def both(tags: list[str]) -> tuple[list[str], int]:
+            seen: list[str] = []
+            kept = [t for t in tags if not (t in seen or seen.append(t))]  # type: ignore[func-returns-value]
+            return kept, len(seen)
+        ''',
+        diagnosed=True,
+    ),
+    Case(
         "appends-a-transformed-value",
         '''
         def folded(words: list[str]) -> list[str]:
@@ -115,6 +168,7 @@ CASES = [
                     out.append(item)
             return out, item
         ''',
+        diagnosed=True,
     ),
     Case(
         "starts-non-empty",
@@ -126,6 +180,7 @@ CASES = [
                     out.append(item)
             return out
         ''',
+        diagnosed=True,
     ),
     Case(
         "loop-does-more",
@@ -151,6 +206,7 @@ CASES = [
                     out.append(row)
             return out
         ''',
+        diagnosed=True,
     ),
     Case(
         "filter-reads-the-list",
@@ -164,6 +220,7 @@ CASES = [
                     out.append(item)
             return out
         ''',
+        diagnosed=True,
     ),
     Case(
         "iterates-the-list-itself",
@@ -175,6 +232,7 @@ CASES = [
                     out.append(item)
             return out
         ''',
+        diagnosed=True,
     ),
 ]
 

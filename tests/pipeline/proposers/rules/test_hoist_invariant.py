@@ -70,11 +70,61 @@ CASES = [
         inputs=(([], []), ([[1, 5], [3]], [1, 2, 3]), ([[0]], [])),
     ),
     Case(
-        "comprehension-is-not-a-loop",
+        "comprehension-condition",
         '''
         def tagged(lines: list[str], tag: str) -> list[str]:
             return [line for line in lines if line.startswith(tag.strip("#"))]
         ''',
+        '''
+        def tagged(lines: list[str], tag: str) -> list[str]:
+            tag_strip = tag.strip("#")
+            return [line for line in lines if line.startswith(tag_strip)]
+        ''',
+        inputs=(([], "#a"), (["ab", "b", "#a"], "#a#"), (["x"], "")),
+    ),
+    Case(
+        "pair-count-in-nested-while-loops",
+        '''
+        def close_pairs(xs: list[int], gap: int) -> int:
+            count = 0
+            i = 0
+            while i < len(xs):
+                j = i + 1
+                while j < len(xs):
+                    if abs(xs[i] - xs[j]) <= gap:
+                        count += 1
+                    j += 1
+                i += 1
+            return count
+        ''',
+        '''
+        def close_pairs(xs: list[int], gap: int) -> int:
+            count = 0
+            i = 0
+            xs_len = len(xs)
+            while i < xs_len:
+                j = i + 1
+                while j < xs_len:
+                    if abs(xs[i] - xs[j]) <= gap:
+                        count += 1
+                    j += 1
+                i += 1
+            return count
+        ''',
+        inputs=(([], 1), ([1, 5, 2, 9, 3], 2), ([0, 0, 0], 0)),
+    ),
+    Case(
+        "generator-element",
+        '''
+        def share(counts: list[int], weights: dict[str, int]) -> list[float]:
+            return list(c / max(sum(counts), 1) for c in counts if c in weights.values())
+        ''',
+        '''
+        def share(counts: list[int], weights: dict[str, int]) -> list[float]:
+            counts_sum = sum(counts)
+            return list(c / max(counts_sum, 1) for c in counts if c in weights.values())
+        ''',
+        inputs=(([], {}), ([1, 2, 3], {"a": 2, "b": 3}),),
     ),
     Case(
         "loop-over-the-lines",
@@ -152,6 +202,7 @@ CASES = [
                 n += len(words)
             return n
         ''',
+        diagnosed=True,
     ),
     Case(
         "a-str-handed-to-a-call-cannot-change",

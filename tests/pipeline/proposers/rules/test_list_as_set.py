@@ -57,6 +57,32 @@ CASES = [
         inputs=(([],), (["a", "b", "a"],), (["a", "b"],), (["b", "b", "b"],)),
     ),
     Case(
+        "unannotated-list-of-typed-values-in-a-while-loop",
+        '''
+        def steps_to_repeat(start: int, modulus: int) -> int:
+            visited = []
+            value = start
+            steps = 0
+            while value not in visited:
+                visited.append(value)
+                value = (value * value + 1) % modulus
+                steps += 1
+            return steps
+        ''',
+        '''
+        def steps_to_repeat(start: int, modulus: int) -> int:
+            visited: set[int] = set()
+            value = start
+            steps = 0
+            while value not in visited:
+                visited.add(value)
+                value = (value * value + 1) % modulus
+                steps += 1
+            return steps
+        ''',
+        inputs=((0, 7), (3, 10), (5, 1)),
+    ),
+    Case(
         "returned-list-stays",
         '''
         def unique(items: list[str]) -> list[str]:
@@ -99,6 +125,7 @@ CASES = [
                     seen.append(row)
             return 0
         ''',
+        diagnosed=True,
     ),
     Case(
         "unannotated-stays",
@@ -112,6 +139,7 @@ CASES = [
                     n += 1
             return n
         ''',
+        diagnosed=True,
     ),
     Case(
         "indexed-list-stays",

@@ -73,6 +73,60 @@ CASES = [
         inputs=(([], [], 0), ([1], [7, 8], 3)),
     ),
     Case(
+        "unpacking-and-augmented-spellings-in-loops",
+        '''
+        def collect(rows: list[list[int]], limit: int) -> tuple[list[int], list[int]]:
+            flat: list[int] = []
+            picked: list[int] = []
+            for row in rows:
+                flat = [*flat, *row]
+                i = 0
+                while i < min(limit, len(row)):
+                    picked += [row[i] * 2]
+                    flat = [*flat, i, -i]
+                    i += 1
+            return flat, picked
+        ''',
+        '''
+        def collect(rows: list[list[int]], limit: int) -> tuple[list[int], list[int]]:
+            flat: list[int] = []
+            picked: list[int] = []
+            for row in rows:
+                flat.extend(row)
+                i = 0
+                while i < min(limit, len(row)):
+                    picked.append(row[i] * 2)
+                    flat.extend([i, -i])
+                    i += 1
+            return flat, picked
+        ''',
+        inputs=(([], 2), ([[1, 2, 3], [], [4]], 2), ([[5]], 0)),
+    ),
+    Case(
+        "augmented-on-a-caller-list-changes-it-in-place-anyway",
+        '''
+        def tag_all(names: list[str], out: list[str]) -> None:
+            for name in names:
+                out += ["#" + name]
+        ''',
+        '''
+        def tag_all(names: list[str], out: list[str]) -> None:
+            for name in names:
+                out.append("#" + name)
+        ''',
+        inputs=(([], ["x"]), (["a", "b"], []),),
+    ),
+    Case(
+        "augmented-tuple-stays",
+        '''
+        def pairs(names: list[str]) -> tuple[str, ...]:
+            out: tuple[str, ...] = ()
+            for name in names:
+                out += (name,)
+            return out
+        ''',
+    ),
+    Case(
         "parameter-belongs-to-the-caller",
         '''
         def add_one(items: list[int]) -> list[int]:
@@ -91,6 +145,7 @@ CASES = [
                 out = out + [i]
             return seen
         ''',
+        diagnosed=True,
     ),
     Case(
         "tuple-operand",
@@ -111,6 +166,7 @@ CASES = [
                     out = out + [x]
             return out
         ''',
+        diagnosed=True,
     ),
     Case(
         "appends-itself",

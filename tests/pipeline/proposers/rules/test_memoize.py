@@ -140,6 +140,7 @@ CASES = [
             print(n)
             return n if n < 2 else noisy(n - 1) + noisy(n - 2)
         ''',
+        diagnosed=True,
     ),
     Case(
         "float-argument",
@@ -147,6 +148,7 @@ CASES = [
         def halves(x: float) -> int:
             return 0 if x < 1 else halves(x / 2) + halves(x / 2 - 0.5)
         ''',
+        diagnosed=True,
     ),
     Case(
         "writes-state",
@@ -155,6 +157,7 @@ CASES = [
             log.append(n)
             return n if n < 2 else traced(n - 1, log) + traced(n - 2, log)
         ''',
+        diagnosed=True,
     ),
     Case(
         "decorated",
@@ -171,6 +174,7 @@ CASES = [
         def fib(self, n: int) -> int:
             return n if n < 2 else fib(self, n - 1) + fib(self, n - 2)
         ''',
+        diagnosed=True,
     ),
     Case(
         "keyword-call",
@@ -178,6 +182,7 @@ CASES = [
         def fib(n: int) -> int:
             return n if n < 2 else fib(n=n - 1) + fib(n - 2)
         ''',
+        diagnosed=True,
     ),
     Case(
         "used-as-a-value",
@@ -189,11 +194,68 @@ CASES = [
         ''',
     ),
     Case(
-        "unhashable-argument",
+        "list-argument-keyed-by-a-tuple",
         '''
         def walk(path: list[int], n: int) -> int:
             return 0 if n <= 0 else walk(path[1:], n - 1) + walk(path[2:], n - 2)
         ''',
+        '''
+        def walk(path: list[int], n: int) -> int:
+            walk_cache: dict[tuple[tuple[int, ...], int], int] = {}
+
+            def walk_memo(path: list[int], n: int) -> int:
+                key = (tuple(path), n)
+                if key in walk_cache:
+                    return walk_cache[key]
+                return walk_cache.setdefault(key, (0 if n <= 0 else walk_memo(path[1:], n - 1) + walk_memo(path[2:], n - 2)))
+
+            return walk_memo(path, n)
+        ''',
+        inputs=(([], 0), ([1, 2, 3], 4), ([5], 12)),
+    ),
+    Case(
+        "edit-distance-on-lists-of-words",
+        '''
+        def word_distance(a: list[str], b: list[str]) -> int:
+            if not a or not b:
+                return len(a) + len(b)
+            if a[0] == b[0]:
+                return word_distance(a[1:], b[1:])
+            return 1 + min(word_distance(a[1:], b), word_distance(a, b[1:]))
+        ''',
+        '''
+        def word_distance(a: list[str], b: list[str]) -> int:
+            word_distance_cache: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}
+
+            def word_distance_memo(a: list[str], b: list[str]) -> int:
+                key = (tuple(a), tuple(b))
+                if key in word_distance_cache:
+                    return word_distance_cache[key]
+                if not a or not b:
+                    return word_distance_cache.setdefault(key, len(a) + len(b))
+                if a[0] == b[0]:
+                    return word_distance_cache.setdefault(key, word_distance_memo(a[1:], b[1:]))
+                return word_distance_cache.setdefault(key, 1 + min(word_distance_memo(a[1:], b), word_distance_memo(a, b[1:])))
+
+            return word_distance_memo(a, b)
+        ''',
+        inputs=(([], []), (["a", "b", "c"], ["a", "c"]), (["x", "y", "x", "y"], ["y", "x", "y", "x", "z"])),
+    ),
+    Case(
+        "unhashable-argument",
+        '''
+        def walk(paths: list[list[int]], n: int) -> int:
+            return 0 if n <= 0 else walk(paths[1:], n - 1) + walk(paths[2:], n - 2)
+        ''',
+        diagnosed=True,
+    ),
+    Case(
+        "unannotated",
+        '''
+        def ways(n):
+            return 1 if n <= 1 else ways(n - 1) + ways(n - 2)
+        ''',
+        diagnosed=True,
     ),
 ]
 

@@ -108,6 +108,7 @@ CASES = [
         def running_float(values: list[float]) -> list[float]:
             return [sum(values[: i + 1]) for i in range(len(values))]
         ''',
+        diagnosed=True,
     ),
     Case(
         "sequence-changes",
@@ -119,6 +120,7 @@ CASES = [
                 values[i] = 0
             return out
         ''',
+        diagnosed=True,
     ),
     Case(
         "not-a-prefix",

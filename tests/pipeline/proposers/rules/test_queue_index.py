@@ -69,6 +69,62 @@ CASES = [
         inputs=((0,), (1,), (5,)),
     ),
     Case(
+        "length-test-and-head-read-then-deleted",
+        '''
+        def levels(children: dict[int, list[int]], root: int) -> list[int]:
+            order: list[int] = []
+            pending = [root]
+            while len(pending) > 0:
+                node = pending[0]
+                del pending[0]
+                order.append(node)
+                pending.extend(children.get(node, []))
+            return order
+        ''',
+        '''
+        def levels(children: dict[int, list[int]], root: int) -> list[int]:
+            order: list[int] = []
+            pending = [root]
+            pending_head = 0
+            while pending_head < len(pending):
+                node = pending[pending_head]
+                pending_head += 1
+                order.append(node)
+                pending.extend(children.get(node, []))
+            return order
+        ''',
+        inputs=(({}, 1), ({1: [2, 3], 2: [4], 3: []}, 1)),
+    ),
+    Case(
+        "head-sliced-off-each-step",
+        '''
+        def drain(jobs: list[str]) -> str:
+            todo = list(jobs)
+            done = ""
+            while len(todo):
+                job = todo[0]
+                todo = todo[1:]
+                done += job
+                if job == "split":
+                    todo.append("a")
+            return done
+        ''',
+        '''
+        def drain(jobs: list[str]) -> str:
+            todo = list(jobs)
+            done = ""
+            todo_head = 0
+            while todo_head < len(todo):
+                job = todo[todo_head]
+                todo_head += 1
+                done += job
+                if job == "split":
+                    todo.append("a")
+            return done
+        ''',
+        inputs=(([],), (["x", "split", "y"],)),
+    ),
+    Case(
         "queue-read-after",
         '''
         def leftover(items: list[int]) -> list[int]:
@@ -114,6 +170,7 @@ CASES = [
                     queue.append(head - 1)
             return queue
         ''',
+        diagnosed=True,
     ),
 ]
 

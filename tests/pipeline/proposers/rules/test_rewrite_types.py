@@ -11,11 +11,18 @@ from tests.pipeline.proposers.rules import (
     test_bind_method,
     test_counting,
     test_dedupe_fromkeys,
+    test_dict_scan,
     test_hoist_invariant,
+    test_hoist_literal,
+    test_hoist_regex,
+    test_index_loop,
     test_inner_map,
     test_list_as_set,
     test_list_concat,
+    test_membership_set,
     test_memoize,
+    test_pair_index,
+    test_position_index,
     test_prefix_aggregate,
     test_queue_index,
     test_shadow_set,
@@ -27,9 +34,11 @@ from tests.pipeline.proposers.rules import (
 from tests.pipeline.proposers.rules.cases import Case
 from verifiers.toolrun import run_tool
 
-TABLES = (test_bind_method, test_counting, test_dedupe_fromkeys, test_hoist_invariant, test_inner_map,
-          test_list_as_set, test_list_concat, test_memoize, test_prefix_aggregate, test_queue_index,
-          test_shadow_set, test_sorted_index, test_string_builder, test_string_join, test_window_sum)
+TABLES = (test_bind_method, test_counting, test_dedupe_fromkeys, test_dict_scan, test_hoist_invariant,
+          test_hoist_literal, test_hoist_regex, test_index_loop, test_inner_map, test_list_as_set,
+          test_list_concat, test_membership_set, test_memoize, test_pair_index, test_position_index,
+          test_prefix_aggregate, test_queue_index, test_shadow_set, test_sorted_index, test_string_builder,
+          test_string_join, test_window_sum)
 _ERROR = re.compile(r"^(?P<file>[\w.]+\.py):\d+: error: (?P<message>.*)$", re.M)
 
 

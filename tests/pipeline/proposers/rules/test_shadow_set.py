@@ -82,6 +82,62 @@ CASES = [
         inputs=(([],), ([1, 2, 1, 3, 2],)),
     ),
     Case(
+        "unannotated-output-of-typed-values",
+        '''
+        def first_words(lines: list[str]) -> list[str]:
+            words = []
+            for line in lines:
+                parts = line.split()
+                if not parts:
+                    continue
+                head = parts[0]
+                if head not in words:
+                    words.append(head)
+            return words
+        ''',
+        '''
+        def first_words(lines: list[str]) -> list[str]:
+            words = []
+            words_set: set[str] = set()
+            for line in lines:
+                parts = line.split()
+                if not parts:
+                    continue
+                head = parts[0]
+                if head not in words_set:
+                    words.append(head)
+                    words_set.add(head)
+            return words
+        ''',
+        inputs=(([],), (["a b", "", "c", "a z"],)),
+    ),
+    Case(
+        "indexed-items-in-a-while-loop",
+        '''
+        def distinct(items: list[str]) -> list[str]:
+            seen = []
+            i = 0
+            while i < len(items):
+                if items[i] not in seen:
+                    seen.append(items[i])
+                i += 1
+            return seen
+        ''',
+        '''
+        def distinct(items: list[str]) -> list[str]:
+            seen = []
+            seen_set: set[str] = set()
+            i = 0
+            while i < len(items):
+                if items[i] not in seen_set:
+                    seen.append(items[i])
+                    seen_set.add(items[i])
+                i += 1
+            return seen
+        ''',
+        inputs=(([],), (["b", "a", "b", "c", "a"],)),
+    ),
+    Case(
         "popped",
         '''
         def path(steps: list[str]) -> list[str]:
@@ -93,6 +149,7 @@ CASES = [
                     on_path.append(step)
             return on_path
         ''',
+        diagnosed=True,
     ),
     Case(
         "only-membership-and-append",
@@ -117,6 +174,7 @@ CASES = [
                     out.append(row)
             return out
         ''',
+        diagnosed=True,
     ),
     Case(
         "computed-append",
@@ -140,6 +198,7 @@ CASES = [
                     out.append(word)
             return out
         ''',
+        diagnosed=True,
     ),
     Case(
         "created-in-a-branch",

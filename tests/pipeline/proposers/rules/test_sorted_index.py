@@ -146,6 +146,7 @@ CASES = [
             return sorted(values)[0]
         ''',
         prelude="from collections.abc import Iterable",
+        diagnosed=True,
     ),
     Case(
         "computed-argument",
@@ -153,6 +154,7 @@ CASES = [
         def least_square(values: list[int]) -> int:
             return sorted(v * v for v in values)[0]
         ''',
+        diagnosed=True,
     ),
     Case(
         "set-members-never-tie",
@@ -174,6 +176,7 @@ CASES = [
                 return ""
             return sorted(words, key=len)[-1]
         ''',
+        diagnosed=True,
     ),
     Case(
         "checked-then-changed",
@@ -200,6 +203,57 @@ CASES = [
             ranked = sorted(values)
             return ranked[-1] - ranked[0]
         ''',
+        '''
+        def spread(values: list[int]) -> int:
+            return (max(reversed(values)) if values else sorted(values)[-1]) - min(values)
+        ''',
+        inputs=(([],), ([3, 1, 2],), ([True, 1, 0],)),
+    ),
+    Case(
+        "both-ends-unpacked-through-a-name",
+        '''
+        def bounds(scores: list[int]) -> tuple[int, int]:
+            ordered = sorted(scores)
+            lo, hi = ordered[0], ordered[-1]
+            return lo, hi
+        ''',
+        '''
+        def bounds(scores: list[int]) -> tuple[int, int]:
+            lo, hi = (min(scores) if scores else sorted(scores)[0]), max(reversed(scores))
+            return lo, hi
+        ''',
+        inputs=(([],), ([5, -1, 5, 0],), ([1, True],)),
+    ),
+    Case(
+        "both-ends-in-two-statements-after-an-emptiness-check",
+        '''
+        def span(names: list[str]) -> str:
+            if not names:
+                return ""
+            ordered = sorted(names, key=len)
+            shortest = ordered[0]
+            longest = ordered[-1]
+            return shortest + ".." + longest
+        ''',
+        '''
+        def span(names: list[str]) -> str:
+            if not names:
+                return ""
+            shortest = min(names, key=len)
+            longest = max(reversed(names), key=len)
+            return shortest + ".." + longest
+        ''',
+        inputs=(([],), (["bb", "a", "cc", "d"],)),
+    ),
+    Case(
+        "read-again-after-a-call",
+        '''
+        def bounds(scores: list[int], log: list[int]) -> tuple[int, int]:
+            ordered = sorted(scores)
+            lo = ordered[0]
+            log.append(lo)
+            return lo, ordered[-1]
+        ''',
     ),
     Case(
         "checked-but-of-unknown-type",
@@ -209,6 +263,7 @@ CASES = [
                 return 0
             return sorted(rows)[0]
         ''',
+        diagnosed=True,
     ),
 ]
 

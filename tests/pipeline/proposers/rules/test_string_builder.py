@@ -105,6 +105,7 @@ CASES = [
                 text += line
             return text
         ''',
+        diagnosed=True,
     ),
     Case(
         "returned-with-more",
@@ -115,6 +116,67 @@ CASES = [
                 text += line
             return text + "."
         ''',
+        '''
+        def closed(lines: list[str]) -> str:
+            text_parts: list[str] = []
+            for line in lines:
+                text_parts.append(line)
+            return "".join(text_parts) + "."
+        ''',
+        inputs=(([],), (["a", "b"],)),
+    ),
+    Case(
+        "early-return-and-a-read-after-the-while-loop",
+        '''
+        def render(cells: list[str], stop: str) -> str:
+            out = ""
+            i = 0
+            while i < len(cells):
+                if cells[i] == stop:
+                    return out.upper()
+                out = out + cells[i] + "|"
+                i += 1
+            trimmed = out.rstrip("|")
+            return trimmed
+        ''',
+        '''
+        def render(cells: list[str], stop: str) -> str:
+            out_parts: list[str] = []
+            i = 0
+            while i < len(cells):
+                if cells[i] == stop:
+                    return "".join(out_parts).upper()
+                out_parts.append(cells[i] + "|")
+                i += 1
+            trimmed = "".join(out_parts).rstrip("|")
+            return trimmed
+        ''',
+        inputs=(([], "x"), (["a", "b", "x", "c"], "x"), (["a", "b"], "z")),
+    ),
+    Case(
+        "read-again-and-again-in-the-return",
+        '''
+        def repeated(lines: list[str], n: int) -> list[str]:
+            text = ""
+            for line in lines:
+                text += line
+            return [text for _ in range(n)] if n else []
+        ''',
+        diagnosed=True,
+    ),
+    Case(
+        "read-after-a-step-in-a-later-loop",
+        '''
+        def twice(lines: list[str]) -> str:
+            text = ""
+            for line in lines:
+                text += line
+            copy = text
+            for line in lines:
+                text += line
+            return copy + text
+        ''',
+        diagnosed=True,
     ),
     Case(
         "no-loop",
