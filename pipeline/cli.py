@@ -60,7 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--resume", action="store_true", help="continue the interrupted run in --report-dir")
     run.add_argument("--apply", action="store_true", help="apply final.diff to the project, if it is still what the run started from")
     run.add_argument("--commit", metavar="BRANCH", help="commit final.diff on a new git branch (the checkout is not touched)")
-    run.add_argument("--jobs", type=int, default=0, help="candidates gated at once (default: number of cores)")
+    run.add_argument("--jobs", type=int, default=0, help="candidates gated at once (default: number of cores, or of the cluster's slots)")
+    _executor_options(run)
     run.add_argument("--allow-weak-isolation", action="store_true")
     run.add_argument("--vllm-url", default="http://127.0.0.1:8000/v1", help="vLLM OpenAI-compatible base URL")
     run.add_argument("--vllm-model", default="", help="served model name (default: the server's first model)")
@@ -80,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     redteam.add_argument("--only", action="append", default=[], help="run only cases whose id contains this text")
     redteam.add_argument("--jobs", type=int, default=0, help="cases gated in parallel (default: number of cores)")
     redteam.add_argument("--report-dir", type=Path, help="where the verdicts go (default: under ~/.local/state/crucible/reports)")
+    _executor_options(redteam)
     redteam.set_defaults(handler=_redteam)
 
     drift = commands.add_parser("drift", help="gate the red-team suite under the newest tool releases and show what changes")
@@ -98,6 +100,13 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("candidate")
     show.set_defaults(handler=_show)
     return parser
+
+
+def _executor_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("where the gates run")
+    group.add_argument("--executor", choices=("local", "ray"), default="local",
+                       help="local sandboxes (default), or tasks on a Ray cluster whose nodes have the same locked toolchain")
+    group.add_argument("--ray-address", default="auto", help="the Ray cluster: auto, or HOST:PORT (default: auto)")
 
 
 def _budget_options(parser: argparse.ArgumentParser) -> None:

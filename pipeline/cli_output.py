@@ -84,6 +84,8 @@ class RunProgress:
         self.threads: dict[int, str] = {}  # thread -> the candidate it is gating
         self.admitted = self.rejected = 0
         self.lock = threading.Lock()
+        self.last_status = ""
+        self.status_row: TaskID | None = None
 
     def __enter__(self) -> RunProgress:
         return self
@@ -132,6 +134,21 @@ class RunProgress:
             elif self.overall is not None:
                 self.progress.update(self.overall, description=f"{self._tally()} · {escape(doing)}")
 
+    def status(self, text: str) -> None:
+        """A line about where the work runs (a cluster's nodes and busy slots): a row of its own on
+        a terminal, else printed when it changes."""
+        with self.lock:
+            if text == self.last_status:
+                return
+            self.last_status = text
+            if self.progress is not None:
+                if self.status_row is None:
+                    self.status_row = self.progress.add_task(escape(text), total=None)
+                else:
+                    self.progress.update(self.status_row, description=escape(text))
+                return
+        self.console.print(text, markup=False)
+
     def finished(self, record: CandidateRecord) -> None:
         with self.lock:
             if record.admitted:
@@ -163,8 +180,13 @@ def candidate_line(record: CandidateRecord, label: str = "") -> str:
     what = f" ({escape(label)})" if label else ""
     if record.admitted:
         speedup = f" speed-up ×{record.speedup:.2f}" if record.speedup else ""
-        return f"[green]✓ admitted[/green] [bold]{escape(record.id)}[/bold]{what}{speedup}  {record.seconds:.1f}s"
-    return f"[red]✗ rejected[/red] [bold]{escape(record.id)}[/bold]{what} {escape(record.summary)}  {record.seconds:.1f}s"
+        return f"[green]✓ admitted[/green] [bold]{escape(record.id)}[/bold]{what}{speedup}  {record.seconds:.1f}s{_node(record)}"
+    return (f"[red]✗ rejected[/red] [bold]{escape(record.id)}[/bold]{what} {escape(record.summary)}  {record.seconds:.1f}s"
+            f"{_node(record)}")
+
+
+def _node(record: CandidateRecord) -> str:
+    return f" [dim]on node {escape(record.node[:12])}[/dim]" if record.node else ""
 
 
 def print_verdict(console: Console, record: CandidateRecord) -> None:

@@ -22,7 +22,8 @@ from typing import Any, Protocol
 from pipeline.bandit import Bandit
 from pipeline.edits import EditRefused, apply_edits, unified_diff
 from pipeline.errors import BadInput
-from pipeline.gating import GateOptions, Target as GateTarget, candidate_id, gate_patch
+from pipeline.gatekeeper import FORMAL, TIMED, Gatekeeper, LocalGatekeeper
+from pipeline.gating import GateOptions, Target as GateTarget, candidate_id
 from pipeline.merge import Improvement, improvements, merge
 from pipeline.patch import apply_patch, parse_patch
 from pipeline.proposers.base import Proposal, Proposer, Target
@@ -126,11 +127,12 @@ class _Candidate:
 def evolve(
     target: GateTarget, proposer: Proposer, rules: Sequence[Rule], options: GateOptions, budget: RunBudget,
     report_dir: Path, bandit: Bandit, observer: RunObserver, state: RunState, jobs: int,
-    on_record: Callable[[CandidateRecord], None] = lambda record: None,
+    on_record: Callable[[CandidateRecord], None] = lambda record: None, gatekeeper: Gatekeeper | None = None,
 ) -> RunState:
     """Run generations until the budget is spent or every target has been tried with every
     proposal the proposer has for it; `state.ended` says which."""
     clock = time.monotonic() - state.elapsed_seconds
+    keeper = gatekeeper or LocalGatekeeper(target, options)
     specs = load_specs(target.config.root, target.config)
     observer.start(budget.candidates)
     state.ended = ""
@@ -166,8 +168,8 @@ def evolve(
                         state.first_admitted_seconds = round(state.elapsed_seconds, 2)
                     state.save(report_dir)
 
-            records = _gate_all(target, base, candidates, options, state, observer, jobs, keep)
-            _advance(target, state, records, base, options, observer, report_dir, on_record)
+            records = _gate_all(target, base, candidates, keeper, state, observer, jobs, keep)
+            _advance(target, state, records, base, keeper, observer, report_dir, on_record)
         state.generation += 1
         state.save(report_dir)
     state.elapsed_seconds = time.monotonic() - clock
@@ -227,12 +229,10 @@ def _candidates(base: Path, targets: list[Target], proposer: Proposer, bandit: B
     return chosen
 
 
-def _gate_all(target: GateTarget, base: Path, candidates: list[_Candidate], options: GateOptions, state: RunState,
+def _gate_all(target: GateTarget, base: Path, candidates: list[_Candidate], keeper: Gatekeeper, state: RunState,
               observer: RunObserver, jobs: int, keep: Callable[[_Candidate, CandidateRecord], None]) -> list[tuple[_Candidate, CandidateRecord]]:
-    """Gates 1-7 in parallel; then benchmarks one candidate at a time, on a quiet machine. Each
-    verdict is kept (`keep`) as soon as it is final."""
-    formal = GATES[:-1]
-    benchmark = GATES[-1:]
+    """Gates 1-7 in parallel; then benchmarks one candidate at a time, on a quiet machine (or a
+    cluster's quiet slots). Each verdict is kept (`keep`) as soon as it is final."""
 
     def first_phase(candidate: _Candidate) -> CandidateRecord:
         if candidate.refusal is not None:
@@ -241,8 +241,8 @@ def _gate_all(target: GateTarget, base: Path, candidates: list[_Candidate], opti
             keep(candidate, refused)
             return refused
         observer.candidate(candidate_id(candidate.diff), candidate.proposal.arm)
-        record = gate_patch(target, parse_patch(candidate.diff), options, proposer=candidate.proposer,
-                            parent=state.base_id, observer=_observer(observer), gates=formal, original_tree=base)
+        record = keeper.gate(base, candidate.diff, FORMAL, proposer=candidate.proposer, parent=state.base_id,
+                             observer=_observer(observer))
         record = dataclasses.replace(record, edits=tuple(e.to_json() for e in candidate.proposal.edits))
         if not so_far(record.gates):  # final now: the benchmarks gate only sees survivors
             record = _merge(record, None)
@@ -252,16 +252,22 @@ def _gate_all(target: GateTarget, base: Path, candidates: list[_Candidate], opti
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         first = list(pool.map(first_phase, candidates))
-    finished = []
-    for candidate, record in zip(candidates, first):
-        if candidate.refusal is None and so_far(record.gates):
-            second = gate_patch(target, parse_patch(candidate.diff), options, observer=_observer(observer),
-                                gates=benchmark, original_tree=base)
-            record = _merge(record, second)
-            observer.finished(record)
-            keep(candidate, record)
-        finished.append((candidate, record))
-    return finished
+    timed = [(c, r) for c, r in zip(candidates, first) if c.refusal is None and so_far(r.gates)]
+
+    def second_phase(item: tuple[_Candidate, CandidateRecord]) -> CandidateRecord:
+        candidate, record = item
+        second = keeper.gate(base, candidate.diff, TIMED, proposer=candidate.proposer, parent=state.base_id,
+                             observer=_observer(observer))
+        record = _merge(record, second)
+        observer.finished(record)
+        keep(candidate, record)
+        return record
+
+    # Locally one at a time (one quiet machine); on a cluster as many as it has quiet slots.
+    width = 1 if isinstance(keeper, LocalGatekeeper) else max(1, jobs)
+    with ThreadPoolExecutor(max_workers=width) as pool:
+        done = dict(zip((c.key for c, _ in timed), pool.map(second_phase, timed)))
+    return [(c, done.get(c.key, r)) for c, r in zip(candidates, first)]
 
 
 def _observer(observer: RunObserver) -> GateObserver:
@@ -300,7 +306,7 @@ def _key(proposal: Proposal) -> str:
 
 
 def _advance(target: GateTarget, state: RunState, records: list[tuple[_Candidate, CandidateRecord]], base: Path,
-             options: GateOptions, observer: RunObserver, report_dir: Path,
+             keeper: Gatekeeper, observer: RunObserver, report_dir: Path,
              on_record: Callable[[CandidateRecord], None]) -> None:
     """The generation's improvements, merged and verified, become the next base."""
     for _candidate, record in records:
@@ -310,8 +316,10 @@ def _advance(target: GateTarget, state: RunState, records: list[tuple[_Candidate
 
     def verify(members: Sequence[Improvement], diff: str) -> CandidateRecord:
         observer.candidate(candidate_id(diff), f"merge of {len(members)}")
-        record = gate_patch(target, parse_patch(diff), options, proposer="merge", parent=state.base_id,
-                            observer=_observer(observer), original_tree=base)
+        first = keeper.gate(base, diff, FORMAL, proposer="merge", parent=state.base_id, observer=_observer(observer))
+        second = keeper.gate(base, diff, TIMED, proposer="merge", parent=state.base_id,
+                             observer=_observer(observer)) if so_far(first.gates) else None
+        record = _merge(first, second)
         edits = tuple(e.to_json() for m in members for e in m.edits)
         record = dataclasses.replace(record, edits=edits, summary=f"{record.summary} (merge of "
                                      f"{', '.join(m.record.id for m in members)})")

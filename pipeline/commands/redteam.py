@@ -5,6 +5,7 @@ expected verdict from its expected gate; 1 otherwise; 2 for a bad manifest."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import threading
 import time
@@ -19,13 +20,16 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from pipeline.cluster import RayCluster
 from pipeline.errors import BadInput, CrucibleError
+from pipeline.gatekeeper import FORMAL, TIMED
 from pipeline.gating import GateOptions, gate_patch, load_target, refusal_record
 from pipeline.patch import read_patch
 from pipeline.report.jsonl import append_record
 from pipeline.report.records import CandidateRecord
 from pipeline.report.summary import stopped_by
-from verifiers.base import GateResult
+from verifiers.admit import admit, so_far
+from verifiers.base import GateResult, Outcome, SkipReason
 from verifiers.registry import GATE_NAMES
 from verifiers.tree import hash_tree
 
@@ -57,6 +61,7 @@ class CaseResult:
     seconds: float
     summary: str
     tree_intact: bool  # the agent's tree hashed the same before and after
+    node: str = ""  # the Ray node that gated it, with --executor ray
 
     @property
     def matched(self) -> bool:
@@ -160,14 +165,15 @@ class _TimingLock:
 
 
 def run_cases(
-    cases: Sequence[RedTeamCase], base: Path, report_dir: Path, *, jobs: int, observer: Observer | None = None
+    cases: Sequence[RedTeamCase], base: Path, report_dir: Path, *, jobs: int, observer: Observer | None = None,
+    cluster: RayCluster | None = None,
 ) -> list[CaseResult]:
-    """Gate every case (up to `jobs` at once), append each record to `report_dir`, and return the
-    results in manifest order. `base` is the manifest's directory."""
+    """Gate every case (up to `jobs` at once, here or as tasks on `cluster`), append each record
+    to `report_dir`, and return the results in manifest order. `base` is the manifest's directory."""
     writing, timing = threading.Lock(), _TimingLock()
     results: dict[str, CaseResult] = {}
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = [pool.submit(_run_case, case, base, report_dir, writing, timing) for case in cases]
+        futures = [pool.submit(_run_case, case, base, report_dir, writing, timing, cluster) for case in cases]
         try:
             for future in as_completed(futures):
                 result = future.result()
@@ -180,23 +186,26 @@ def run_cases(
     return [results[case.id] for case in cases]
 
 
-def _run_case(case: RedTeamCase, base: Path, report_dir: Path, writing: threading.Lock, timing: _TimingLock) -> CaseResult:
+def _run_case(case: RedTeamCase, base: Path, report_dir: Path, writing: threading.Lock, timing: _TimingLock,
+              cluster: RayCluster | None) -> CaseResult:
     project = base.parent / case.agent
     before = hash_tree(project)
     started = time.perf_counter()
-    record, verdict, gate = _gate_case(case, project, base / case.patch, timing)
+    record, verdict, gate = _gate_case(case, project, base / case.patch, timing, cluster)
     seconds = time.perf_counter() - started
     with writing:  # append_record rewrites the whole file: one writer at a time
         append_record(report_dir, record)
     intact = hash_tree(project) == before
     summary = record.summary if intact else f"the agent's tree changed during the run! {record.summary}"
-    return CaseResult(case, verdict, gate, round(seconds, 2), summary, intact)
+    return CaseResult(case, verdict, gate, round(seconds, 2), summary, intact, record.node)
 
 
 def _gate_case(
-    case: RedTeamCase, project: Path, patch: Path, timing: _TimingLock
+    case: RedTeamCase, project: Path, patch: Path, timing: _TimingLock, cluster: RayCluster | None = None
 ) -> tuple[CandidateRecord, str, str | None]:
     """The record, the verdict and the first gate that did not accept. Never raises."""
+    if cluster is not None:
+        return _gate_case_on(cluster, case, project, patch)
     held: list[bool] = []  # the lock mode this case holds while one of its gates runs
 
     def observe(gate: str, result: GateResult | None) -> None:
@@ -222,6 +231,32 @@ def _gate_case(
     return record, "rejected", stopped_by(record)
 
 
+def _gate_case_on(cluster: RayCluster, case: RedTeamCase, project: Path, patch: Path) -> tuple[CandidateRecord, str, str | None]:
+    """As `_gate_case`, the gates running as tasks on the cluster (the benchmarks on a quiet slot)."""
+    try:
+        target = load_target(project)
+        text = read_patch(patch).text
+        options = GateOptions()
+        first = cluster.gate(project, text, options, FORMAL, proposer=f"redteam:{case.id}", parent=None, timed=False,
+                             project=project)
+        second = cluster.gate(project, text, options, TIMED, proposer=f"redteam:{case.id}", parent=None, timed=True,
+                              project=project) if so_far(first.gates) else None
+    except CrucibleError as exc:
+        verdict = "bad-input" if exc.exit_code == 2 else "integrity"
+        return _refusal(case, project, patch, f"{verdict}: {exc}"), verdict, None
+    except Exception as exc:  # a crash is a result of this case, not the end of the suite
+        return _refusal(case, project, patch, f"internal error: {type(exc).__name__}: {exc}"), "error", None
+    results = [*first.gates, *(second.gates if second else [])]
+    decision = admit(results if second else [*results, _not_run(stopped_by(first))])
+    record = dataclasses.replace(first, gates=decision.results, admitted=decision.admitted, summary=decision.reason,
+                                 speedup=decision.speedup, kernel_digest=target.digest.value)
+    return record, "admitted" if record.admitted else "rejected", stopped_by(record)
+
+
+def _not_run(by: str | None) -> GateResult:
+    return GateResult("benchmarks", Outcome.SKIPPED, f"not run: rejected earlier by {by}", skip_reason=SkipReason.NOT_RUN)
+
+
 def _refusal(case: RedTeamCase, project: Path, patch: Path, summary: str) -> CandidateRecord:
     """The record of a patch that never reached a gate (as `crucible gate` writes it)."""
     return refusal_record(project, patch, f"redteam:{case.id}", summary)
@@ -239,9 +274,17 @@ def run_redteam_command(args: argparse.Namespace, out: TextIO) -> int:
     jobs = args.jobs or os.cpu_count() or 1
     report_dir = (args.report_dir or default_report_dir(manifest.parent, "redteam")).resolve()
     console = Console(file=out, highlight=False, width=None if _is_terminal(out) else 160)
+    cluster = RayCluster(args.ray_address) if args.executor == "ray" else None
+    if cluster is not None:
+        jobs = args.jobs or int(cluster.ray.cluster_resources().get("CPU", 1))
+        console.print(f"executor: Ray at {args.ray_address}: {cluster.describe()}", markup=False)
     console.print(f"red team: {len(cases)} case(s) from {manifest}, {jobs} at a time")
     started = time.perf_counter()
-    results = _run_with_progress(console, cases, manifest.parent, report_dir, jobs)
+    try:
+        results = _run_with_progress(console, cases, manifest.parent, report_dir, jobs, cluster)
+    finally:
+        if cluster is not None:
+            cluster.close()
     _print_results(console, results)
     _print_matrix(console, results)
     matched = sum(r.matched for r in results)
@@ -272,7 +315,7 @@ def _is_terminal(out: TextIO) -> bool:
 
 
 def _run_with_progress(
-    console: Console, cases: Sequence[RedTeamCase], base: Path, report_dir: Path, jobs: int
+    console: Console, cases: Sequence[RedTeamCase], base: Path, report_dir: Path, jobs: int, cluster: RayCluster | None = None,
 ) -> list[CaseResult]:
     """A live bar on a terminal; one line per finished case either way."""
     done = 0
@@ -282,10 +325,11 @@ def _run_with_progress(
         done += 1
         mark = "[green]✓[/green]" if result.matched else "[red]✗[/red]"
         stopped = f" at {result.gate}" if result.gate else ""
-        return f"  [{done}/{len(cases)}] {mark} {result.case.id}: {result.verdict}{stopped} ({result.seconds:.1f}s)"
+        node = f" on node {result.node[:12]}" if result.node else ""
+        return f"  [{done}/{len(cases)}] {mark} {result.case.id}: {result.verdict}{stopped} ({result.seconds:.1f}s{node})"
 
     if not console.is_terminal:
-        return run_cases(cases, base, report_dir, jobs=jobs, observer=lambda r: console.print(line(r)))
+        return run_cases(cases, base, report_dir, jobs=jobs, observer=lambda r: console.print(line(r)), cluster=cluster)
     columns = (TextColumn("gating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("cases", total=len(cases))
@@ -294,7 +338,7 @@ def _run_with_progress(
             progress.console.print(line(result))
             progress.advance(task)
 
-        return run_cases(cases, base, report_dir, jobs=jobs, observer=observe)
+        return run_cases(cases, base, report_dir, jobs=jobs, observer=observe, cluster=cluster)
 
 
 def _print_results(console: Console, results: Sequence[CaseResult]) -> None:

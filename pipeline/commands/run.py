@@ -6,8 +6,11 @@ changed since the run started)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
@@ -23,6 +26,8 @@ from pipeline.proposers.replay import ReplayProposer
 from pipeline.proposers.rule_proposer import RuleProposer
 from pipeline.proposers.rules.registry import RULES
 from pipeline.cli_output import RunProgress
+from pipeline.cluster import RayCluster
+from pipeline.gatekeeper import Gatekeeper, LocalGatekeeper, RayGatekeeper
 from pipeline.deliver import apply_final, commit_final, commit_message, tree_digest
 from pipeline.headline import describe, measure_headline
 from pipeline.report.files import write_report_files
@@ -59,11 +64,52 @@ def run_command(args: argparse.Namespace, out: TextIO) -> int:
         write_reproductions(report_dir, record)
         write_report_files(report_dir)
 
-    with RunProgress(console) as progress:
-        state = evolve(target, proposer, RULES, options, budget, report_dir, Bandit(default_state_file()),
-                       progress, state, args.jobs or os.cpu_count() or 1, on_record=on_record)
+    keeper, jobs, cluster = _executor(args, target, options, console)
+    try:
+        with RunProgress(console) as progress, _reporting(cluster, progress):
+            state = evolve(target, proposer, RULES, options, budget, report_dir, Bandit(default_state_file()),
+                           progress, state, jobs, on_record=on_record, gatekeeper=keeper)
+    finally:
+        if cluster is not None:
+            cluster.close()
     _finish(target, report_dir, state, proposer, console, options, args)
     return 0
+
+
+def _executor(args: argparse.Namespace, target: Target, options: GateOptions,
+              console: Console) -> tuple[Gatekeeper, int, RayCluster | None]:
+    """Local sandboxes, or a Ray cluster (checked: every node has this toolchain)."""
+    if args.executor != "ray":
+        return LocalGatekeeper(target, options), args.jobs or os.cpu_count() or 1, None
+    cluster = RayCluster(args.ray_address)
+    slots = int(cluster.ray.cluster_resources().get("CPU", 1))
+    console.print(f"executor: Ray at {args.ray_address}, {len(cluster.nodes())} node(s), {slots} slot(s); "
+                  f"every node has this toolchain", markup=False)
+    return RayGatekeeper(target, options, cluster), args.jobs or slots, cluster
+
+
+@contextlib.contextmanager
+def _reporting(cluster: RayCluster | None, progress: RunProgress) -> Iterator[None]:
+    """While the run lasts, the cluster's state on the progress display every few seconds."""
+    if cluster is None:
+        yield
+        return
+    stop = threading.Event()
+
+    def report() -> None:
+        while not stop.wait(5.0):
+            try:
+                progress.status(cluster.describe())
+            except Exception:  # a node going away must not end the display, let alone the run
+                continue
+
+    thread = threading.Thread(target=report, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=10)
 
 
 def _warn_other_versions(report_dir: Path, console: Console) -> None:

@@ -30,6 +30,7 @@ class CandidateRecord:
     seconds: float
     # Python and every verdict-deciding tool, as (name, version): verdicts depend on them.
     toolchain: tuple[tuple[str, str], ...] = field(default_factory=toolchain)
+    node: str = ""  # the Ray node that gated it (`--executor ray`); empty when gated here
 
 
 def _plain(value: Any) -> Any:
