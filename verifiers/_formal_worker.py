@@ -298,10 +298,15 @@ def _state_value(module: Any, dotted: str, encoding: Any) -> Any:
 
 
 def _function_like(module: Any, name: str) -> bool:
-    """A module-level callable that is not a class or module: `f = lambda …`, a partial, a
-    decorated or conditionally defined function."""
+    """A function this module makes itself: `f = lambda …`, a partial, a decorated or
+    conditionally defined function — not a class, a type alias (`Row = dict[str, str]` is
+    callable too) or a function imported from elsewhere (compared in its own module)."""
+    import functools
+
     value = getattr(module, name, None) if "." not in name else None
-    return callable(value) and not isinstance(value, type) and not inspect.ismodule(value)
+    if isinstance(value, functools.partial):
+        return True
+    return inspect.isroutine(value) and getattr(value, "__module__", None) == module.__name__
 
 
 class _TooSlow(BaseException):
