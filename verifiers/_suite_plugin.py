@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+import threading
 from typing import Any
 
 import _crucible_harness as harness  # type: ignore[import-not-found]  # copied beside this file
@@ -20,8 +22,36 @@ import pytest
 
 _CHANNEL = harness.open_channel()
 _OWNED: list[str] = json.loads(os.environ.pop("CRUCIBLE_OWNED", "[]"))
+_TRACE: tuple[str, ...] = tuple(json.loads(os.environ.pop("CRUCIBLE_TRACE", "[]")))  # source dirs, or none
 _BEFORE: list[Any] = []
 _EXCERPT = 1500
+_TOUCHED: set[str] = set()
+
+
+def _profile(frame: Any, event: str, arg: object) -> None:
+    """Which source files a test's calls reach (transitively, threads included)."""
+    if event == "call":
+        filename = frame.f_code.co_filename
+        if filename.startswith(_TRACE):
+            _TOUCHED.add(filename)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: Any, nextitem: Any) -> Any:
+    """With CRUCIBLE_TRACE: the source files each test reaches, reported when it ends (so that
+    later gates can run only the tests a change can affect)."""
+    if not _TRACE:
+        yield
+        return
+    _TOUCHED.clear()
+    sys.setprofile(_profile)
+    threading.setprofile(_profile)
+    try:
+        yield
+    finally:
+        sys.setprofile(None)
+        threading.setprofile(None)
+        _CHANNEL.send("touched", {"nodeid": item.nodeid, "files": sorted(_TOUCHED)})
 
 
 @pytest.hookimpl(tryfirst=True)

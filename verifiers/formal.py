@@ -238,6 +238,7 @@ def _verifiers_digest() -> str:
 
 
 _LOGIC: Final = _verifiers_digest()
+LOGIC: Final = _LOGIC  # the gates' own code, for other caches of verdicts
 
 
 def verdict_cache(key_parts: Sequence[str]) -> _Cache:

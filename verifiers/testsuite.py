@@ -22,6 +22,7 @@ from typing import ClassVar, Final
 from verifiers.base import Evidence, GateContext, GateResult, Outcome
 from verifiers.channel import ChannelBroken, Listener, Message
 from verifiers.sandbox import SandboxLimits, SandboxResult, SandboxUnavailable, run_sandboxed
+from verifiers.selection import Baseline, Selection, cached_baseline, select, store_baseline
 from verifiers.tamper import Fingerprints, fingerprints, tampering
 from verifiers.tree import copy_tree
 
@@ -53,6 +54,7 @@ class SuiteRun:
     problem: str | None = None  # why the reports cannot be used (a broken channel: tampering)
     fingerprints: Fingerprints | None = None
     benchmarks: dict[str, list[float]] | None = None  # pytest-benchmark's samples, when it ran
+    touched: dict[str, list[str]] | None = None  # traced runs: the source files each test reached
 
     def failure(self) -> str | None:
         """Why this run cannot be compared at all, or None."""
@@ -77,21 +79,56 @@ class TestSuiteGate:
 
     def check(self, ctx: GateContext) -> GateResult:
         try:
-            with ThreadPoolExecutor(max_workers=2) as pool:
-                original_future = pool.submit(run_test_suite, ctx, ctx.variant.original_root, "original")
-                variant_future = pool.submit(run_test_suite, ctx, ctx.variant.root, "variant")
-                original, variant = original_future.result(), variant_future.result()
+            return self._check(ctx)
         except SandboxUnavailable as exc:
             return GateResult(
                 self.NAME, Outcome.ERROR,
                 f"no sandbox: {exc}; install bubblewrap, or pass --allow-weak-isolation to accept "
                 "resource limits alone",
             )
-        result = _judge(self.NAME, original, variant)
-        broken = [e.rule for e in result.evidence if e.rule not in (None, "isolation", "tampering")]
-        if result.outcome is not Outcome.FAIL or not broken or original.outcomes is None:
+
+    def _check(self, ctx: GateContext) -> GateResult:
+        """The original's suite once per original tree (traced, cached); the variant's, whole on
+        that first run, else only the tests that reach the change."""
+        baseline = cached_baseline(ctx)
+        if baseline is None:
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                original_future = pool.submit(run_test_suite, ctx, ctx.variant.original_root, "original", None, True)
+                variant_future = pool.submit(run_test_suite, ctx, ctx.variant.root, "variant")
+                original, variant = original_future.result(), variant_future.result()
+            broken = _original_problem(self.NAME, original)
+            if broken is not None:
+                return broken
+            baseline = _baseline(original)
+            store_baseline(ctx, baseline)
+            selection = Selection(None, f"all {len(baseline.passed)} test(s) (the original's were traced now)")
+        else:
+            selection = select(ctx, baseline)
+            variant = run_test_suite(ctx, ctx.variant.root, "variant", selection.tests)
+        result = _judge(self.NAME, baseline, variant, selection)
+        broken_tests = [e.rule for e in result.evidence if e.rule not in (None, "isolation", "tampering", "selection")]
+        if result.outcome is not Outcome.FAIL or not broken_tests:
             return result
-        return _rerun_broken(self.NAME, ctx, result, [b for b in broken if b])
+        return _rerun_broken(self.NAME, ctx, result, [b for b in broken_tests if b])
+
+
+def _original_problem(name: str, original: SuiteRun) -> GateResult | None:
+    isolation = Evidence(f"sandbox: {original.sandbox.isolation}", rule="isolation")
+    broken = original.problem or original.failure()
+    if broken is not None or original.outcomes is None:
+        return GateResult(name, Outcome.ERROR, f"the original's test suite did not complete: {broken}",
+                          (Evidence(broken or "no report", excerpt=original.sandbox.tool.excerpt()), isolation))
+    if not any(o.passed for o in original.outcomes.values()):
+        return GateResult(name, Outcome.ERROR, f"the original passes none of its {len(original.outcomes)} test(s) "
+                          "(all skipped or failing): the suite vouches for nothing", (isolation,))
+    return None
+
+
+def _baseline(original: SuiteRun) -> Baseline:
+    outcomes = original.outcomes or {}
+    return Baseline({t: o.passed for t, o in outcomes.items()}, {t: o.message for t, o in outcomes.items() if not o.passed},
+                    original.fingerprints.changed() if original.fingerprints is not None else {},
+                    original.touched or {}, original.sandbox.isolation)
 
 
 def _rerun_broken(name: str, ctx: GateContext, first: GateResult, broken: list[str]) -> GateResult:
@@ -113,22 +150,17 @@ def _rerun_broken(name: str, ctx: GateContext, first: GateResult, broken: list[s
         return first
     notes = tuple(Evidence(f"{t} is flaky: it failed on the original too in {n} of {RERUNS} rerun(s); left out of the verdict",
                            rule="flaky") for t, n in sorted(flaky.items()))
-    still = [e for e in standing if e.rule not in ("isolation", "tampering", None)]
+    still = [e for e in standing if e.rule not in ("isolation", "tampering", "selection", None)]
     if still:
         return GateResult(name, Outcome.FAIL, f"{len(still)} test(s) broken: {still[0].message}", (*standing, *notes))
     return GateResult(name, Outcome.PASS, f"every test the original passes reliably passes on the variant "
                       f"({len(flaky)} flaky test(s) left out)", (*standing, *notes))
 
 
-def _judge(name: str, original: SuiteRun, variant: SuiteRun) -> GateResult:
+def _judge(name: str, baseline: Baseline, variant: SuiteRun, selection: Selection) -> GateResult:
+    """Every selected test the original passes must run and pass on the variant."""
     isolation = Evidence(f"sandbox: {variant.sandbox.isolation}", rule="isolation")
-    broken = original.problem or original.failure()
-    if broken is not None or original.outcomes is None:
-        return GateResult(name, Outcome.ERROR, f"the original's test suite did not complete: {broken}",
-                          (Evidence(broken or "no report", excerpt=original.sandbox.tool.excerpt()), isolation))
-    if not any(o.passed for o in original.outcomes.values()):
-        return GateResult(name, Outcome.ERROR, f"the original passes none of its {len(original.outcomes)} test(s) "
-                          "(all skipped or failing): the suite vouches for nothing", (isolation,))
+    chosen = Evidence(f"tests run on the variant: {selection.why}", rule="selection")
     if variant.problem is not None:
         return GateResult(name, Outcome.ERROR, f"variant: {variant.problem}",
                           (Evidence(variant.problem, rule="tampering"), isolation))
@@ -136,22 +168,24 @@ def _judge(name: str, original: SuiteRun, variant: SuiteRun) -> GateResult:
     if problem is not None or variant.outcomes is None:  # a run that did not complete proves nothing either way
         return GateResult(name, Outcome.FAIL, f"variant: {problem}",
                           (Evidence(problem or "no report", excerpt=variant.sandbox.tool.excerpt()), isolation))
-    forged = tampering(variant.fingerprints, original.fingerprints)
+    forged = tampering(variant.fingerprints, None, baseline.changed)
     if forged:
         return _tampered(name, forged, isolation)
+    wanted = set(selection.tests) if selection.tests is not None else set(baseline.passed)
     evidence = []
-    for test_id, before in sorted(original.outcomes.items()):
+    for test_id in sorted(wanted & set(baseline.passed)):
         after = variant.outcomes.get(test_id)
-        if before.passed and after is None:
+        if baseline.passed[test_id] and after is None:
             evidence.append(Evidence(f"{test_id} did not run on the variant", rule=test_id))
-        elif before.passed and after is not None and not after.passed:
+        elif baseline.passed[test_id] and after is not None and not after.passed:
             evidence.append(Evidence(f"{test_id} fails on the variant", rule=test_id, excerpt=after.message))
-    new_failures = [o for t, o in variant.outcomes.items() if t not in original.outcomes and not o.passed]
+    new_failures = [o for t, o in variant.outcomes.items() if t not in baseline.passed and not o.passed]
     evidence += [Evidence(f"{o.test_id} fails on the variant", rule=o.test_id, excerpt=o.message) for o in new_failures]
     if evidence:
-        return GateResult(name, Outcome.FAIL, f"{len(evidence)} test(s) broken: {evidence[0].message}", (*evidence, isolation))
+        return GateResult(name, Outcome.FAIL, f"{len(evidence)} test(s) broken: {evidence[0].message}",
+                          (*evidence, chosen, isolation))
     passed = sum(o.passed for o in variant.outcomes.values())
-    return GateResult(name, Outcome.PASS, f"{passed} test(s) pass as on the original", (isolation,))
+    return GateResult(name, Outcome.PASS, f"{passed} test(s) pass as on the original ({selection.why})", (chosen, isolation))
 
 
 def _tampered(name: str, changed: list[str], isolation: Evidence) -> GateResult:
@@ -160,33 +194,47 @@ def _tampered(name: str, changed: list[str], isolation: Evidence) -> GateResult:
     return GateResult(name, Outcome.ERROR, f"the variant's run tampered with the judge: {changed[0]}", (*evidence, isolation))
 
 
-def run_test_suite(ctx: GateContext, tree: Path, label: str, only: list[str] | None = None) -> SuiteRun:
+def run_test_suite(ctx: GateContext, tree: Path, label: str, only: list[str] | None = None, trace: bool = False) -> SuiteRun:
     """Run the suite (or the tests `only` names) on a fresh copy of `tree` (the copy is the only
-    writable place)."""
+    writable place); with `trace`, noting the source files each test reaches."""
     workdir = copy_tree(tree, ctx.scratch / f"tests-{label}")
     budgets = ctx.budgets
     limits = SandboxLimits(budgets.test_seconds, budgets.test_cpu_seconds, budgets.memory_bytes, budgets.file_bytes, budgets.processes)
     argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "pytest_benchmark.plugin",
             "--benchmark-disable", "--rootdir", str(workdir), *(only if only else [ctx.config.tests])]
-    return run_harnessed(ctx, workdir, argv, limits)
+    return run_harnessed(ctx, workdir, argv, limits, trace=trace)
 
 
-def run_harnessed(ctx: GateContext, workdir: Path, argv: list[str], limits: SandboxLimits) -> SuiteRun:
+def run_harnessed(ctx: GateContext, workdir: Path, argv: list[str], limits: SandboxLimits, *, trace: bool = False) -> SuiteRun:
     """pytest with the suite harness in `workdir`, its reports read from the channel."""
     install_suite_plugin(workdir)
     owned = [str(workdir / source) for source in ctx.config.source]
     listener = Listener()
     # After pytest-benchmark's plugin, whose hook (the timings) the harness implements.
     at = argv.index("pytest_benchmark.plugin") + 1
+    env = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "CRUCIBLE_OWNED": json.dumps(owned),
+           **({"CRUCIBLE_TRACE": json.dumps(owned)} if trace else {})}
     sandboxed = run_sandboxed(
         [*argv[:at], "-p", SUITE_PLUGIN, *argv[at:]], workdir=workdir, limits=limits, isolation=ctx.isolation,
-        env={"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "CRUCIBLE_OWNED": json.dumps(owned)}, channel=listener,
+        env=env, channel=listener,
     )
     try:
         messages = listener.messages()
     except ChannelBroken as exc:
         return SuiteRun(sandboxed, None, f"its report channel was tampered with: {exc}")
-    return SuiteRun(sandboxed, _outcomes(messages), None, fingerprints(messages), _benchmarks(messages))
+    return SuiteRun(sandboxed, _outcomes(messages), None, fingerprints(messages), _benchmarks(messages),
+                    _touched(messages, workdir) if trace else None)
+
+
+def _touched(messages: list[Message], workdir: Path) -> dict[str, list[str]]:
+    """Per test, the project-relative source files its calls reached."""
+    prefix = f"{workdir}/"
+    found: dict[str, list[str]] = {}
+    for message in messages:
+        if message.kind == "touched" and isinstance(message.data, dict):
+            files = [str(f)[len(prefix):] for f in message.data.get("files", []) if str(f).startswith(prefix)]
+            found[str(message.data["nodeid"])] = sorted(files)
+    return found
 
 
 def install_suite_plugin(workdir: Path) -> None:

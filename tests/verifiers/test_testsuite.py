@@ -96,7 +96,7 @@ def _processes_naming(path: Path) -> list[str]:
 @STRICT_ONLY
 def test_a_broken_test_is_named_in_the_evidence(make_context: VariantFactory, tiny: Path) -> None:
     result = TestSuiteGate().check(make_context(tiny, {CORE: dedupe_body("    return sorted(set(items))\n")}, budgets=BUDGETS))
-    broken = {e.rule: e for e in result.evidence if e.rule != "isolation"}
+    broken = {e.rule: e for e in result.evidence if e.rule not in ("isolation", "selection")}
     assert len(broken) == 3 and "3 test(s) broken" in result.summary
     assert "assert ['a', 'b', 'c'] == ['b', 'a', 'c']" in broken["tests/test_core.py::test_dedupe_keeps_first_occurrence_order"].excerpt
 
@@ -209,3 +209,25 @@ def test_a_test_only_the_variant_fails_still_fails_after_the_reruns(make_context
     result = TestSuiteGate().check(make_context(tiny, {CORE: dedupe_body(BROKEN)}, budgets=Budgets(test_seconds=30)))
     assert result.outcome is Outcome.FAIL, result
     assert "test_dedupe_keeps_first_occurrence_order fails on the variant" in result.summary + str(result.evidence)
+
+
+@STRICT_ONLY
+def test_after_the_first_run_only_the_tests_that_reach_the_change_run(
+    make_context: VariantFactory, tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The original's suite is traced once (per original tree); then a change to agent/limits.py
+    runs the two tests whose calls reach it, and still fails when it breaks one of them."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    limits = "agent/limits.py"
+    source = (tiny / limits).read_text()
+    first = TestSuiteGate().check(make_context(tiny, {CORE: ORIGINAL + "\nX = 1\n"}, budgets=BUDGETS))
+    assert first.outcome is Outcome.PASS and "the original's were traced now" in first.summary, first
+    benign = TestSuiteGate().check(make_context(tiny, {limits: source.replace("max(0, MAX_STEPS - used)", "max(MAX_STEPS - used, 0)")},
+                                                budgets=BUDGETS))
+    assert benign.outcome is Outcome.PASS, benign
+    assert "2 of 3 test(s): those whose calls reach agent/limits.py" in benign.summary
+    broken = TestSuiteGate().check(make_context(tiny, {limits: source.replace("max(0, MAX_STEPS - used)", "max(0, MAX_STEPS - used - 1)")},
+                                                budgets=BUDGETS))
+    assert broken.outcome is Outcome.FAIL and "test_run_respects_step_limit" in broken.summary, broken
+    stateful = TestSuiteGate().check(make_context(tiny, {limits: source + "\nLOG: list[str] = []\n"}, budgets=BUDGETS))
+    assert "all 3 test(s): the import-time state of agent.limits changed" in stateful.summary, stateful
