@@ -3,6 +3,7 @@ rebind, monkeypatch or import its way around it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar, Final
 
@@ -92,18 +93,7 @@ def _source(root: Path, relative: str, qualname: str) -> str | None:
 def _new_violations(ctx: GateContext) -> list[Evidence]:
     """Findings in changed files that the original version of the same file did not have."""
     names = _protected_names(ctx.variant.original_root, ctx.kernel)
-    found: list[Evidence] = []
-    for change in ctx.variant.changes:
-        if change.kind is ChangeKind.DELETED or not change.path.endswith((".py", ".pyi")):
-            continue
-        after = find_violations(ctx.variant.root, change.path, names)
-        original = change.renamed_from or change.path
-        before = (
-            find_violations(ctx.variant.original_root, original, names)
-            if (ctx.variant.original_root / original).is_file() else []
-        )
-        found.extend(_evidence(change.path, f) for f in novelty.added(before, after, lambda f: f.key))
-    return found
+    return [_evidence(path, f) for path, f in _added(ctx, lambda root, path: find_violations(root, path, names))]
 
 
 def _new_confinement(ctx: GateContext, already: list[Evidence]) -> list[Evidence]:
@@ -111,18 +101,19 @@ def _new_confinement(ctx: GateContext, already: list[Evidence]) -> list[Evidence
     the findings above already cover: one line, one report."""
     confinement = confinement_for(ctx.variant.original_root, ctx.config.source)
     covered = {(e.path, e.line) for e in already}
-    found: list[Evidence] = []
+    added = _added(ctx, lambda root, path: find_confinement(root, path, confinement))
+    return [_evidence(path, f) for path, f in added if (path, f.line) not in covered]
+
+
+def _added(ctx: GateContext, find: Callable[[Path, str], list[Finding]]) -> list[tuple[str, Finding]]:
+    """Per changed Python file, what `find` reports in the variant and not in its original."""
+    found: list[tuple[str, Finding]] = []
     for change in ctx.variant.changes:
         if change.kind is ChangeKind.DELETED or not change.path.endswith((".py", ".pyi")):
             continue
-        after = find_confinement(ctx.variant.root, change.path, confinement)
         original = change.renamed_from or change.path
-        before = (
-            find_confinement(ctx.variant.original_root, original, confinement)
-            if (ctx.variant.original_root / original).is_file() else []
-        )
-        new = novelty.added(before, after, lambda f: f.key)
-        found.extend(_evidence(change.path, f) for f in new if (change.path, f.line) not in covered)
+        before = find(ctx.variant.original_root, original) if (ctx.variant.original_root / original).is_file() else []
+        found += [(change.path, f) for f in novelty.added(before, find(ctx.variant.root, change.path), lambda f: f.key)]
     return found
 
 
