@@ -344,30 +344,65 @@ def run_once(fn: Callable[..., Any], state: StateWatch, args: tuple[Any, ...], k
     """What one call under a time limit does, as plain data: `slow` when it ran past the limit.
     `random` is seeded alike for the same input in both processes: code that draws random numbers
     the same way gives the same results."""
-    args, kwargs = copy.deepcopy((args, kwargs))
+    pristine = copy.deepcopy((args, kwargs))
+    args, kwargs = copy.deepcopy(pristine)
     random.seed(seed)
     previous = signal.signal(signal.SIGALRM, _alarm)
     signal.setitimer(signal.ITIMER_REAL, CALL_SECONDS)
     error: BaseException | None = None
     result: object = None
+    encoded: object = None
+    shown = ""
+    aliased: object = None
     try:
         with probe:
-            result = encoding.drain(fn(*args, **kwargs))
+            returned = fn(*args, **kwargs)
+            result = encoding.drain(returned)
+        encoded, shown = encoding.encode(result), encoding.safe_repr(result, 20_000)  # before a caller changes it
+        aliased = _after_caller_mutates(fn, returned, pristine, encoding)
     except _TooSlow:
         return {"slow": True}
     except Exception as exc:
         error = exc
+        encoded, shown = encoding.encode(None), "None"
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
     try:
         return {
-            "result": encoding.encode(result), "shown": encoding.safe_repr(result, 20_000),
+            "result": encoded, "shown": shown,
             "error": None if error is None else [encoding.named(type(error)), encoding.safe_repr(error)],
-            "args": encoding.encode((args, kwargs)), "state": state.now(),
+            "args": encoding.encode((args, kwargs)), "state": state.now(), "aliased": aliased,
         }
     except _TooSlow:
         return {"slow": True}
+
+
+SENTINEL = "\u00abcaller's own item\u00bb"
+
+
+def _after_caller_mutates(fn: Callable[..., Any], returned: object, pristine: Any, encoding: Any) -> object:
+    """A caller may change the container it was given: when the result is a list, dict, set or
+    bytearray, it is changed so, and the function called again on the same input — code that hands
+    out its own cached container shows the caller's change there. What that second call returns
+    (or raises), encoded; None when the result is not a container."""
+    if type(returned) is list:
+        returned.append(SENTINEL)
+    elif type(returned) is dict:
+        returned[SENTINEL] = SENTINEL
+    elif type(returned) is set:
+        returned.add(SENTINEL)
+    elif type(returned) is bytearray:
+        returned.append(0)
+    else:
+        return None
+    args, kwargs = copy.deepcopy(pristine)
+    try:
+        return encoding.encode(encoding.drain(fn(*args, **kwargs)))
+    except _TooSlow:
+        raise
+    except Exception as exc:
+        return ["raises", encoding.named(type(exc))]
 
 
 class LineProbe:

@@ -213,7 +213,7 @@ def _disagreement(module: str, qualname: str, found: Disagreement, *, kind: str,
     if found.outcome == "unknown":
         return FunctionVerdict(module, qualname, Outcome.UNKNOWN, f"the variant runs past the call limit on an input the "
                                f"original answers at once (a hang?): ({found.call})")
-    test = equivalence_test(module, qualname, found.call, found.original_return, found.original_error)
+    test = equivalence_test(module, qualname, found.call, found.original_return, found.original_error, found.sees_callers_change)
     where = "found by CrossHair, replayed in separated runs" if symbolic else f"on {kind} input"
     return FunctionVerdict(module, qualname, Outcome.FAIL, f"different behaviour {where}",
                            counterexample=Counterexample(found.call, found.original, found.variant, test=test))

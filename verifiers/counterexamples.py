@@ -62,13 +62,23 @@ def _callee(qualname: str) -> str:
     return "_module." + qualname
 
 
-def equivalence_test(module: str, qualname: str, arguments: str, returned: str, error: str | None) -> str:
+def equivalence_test(module: str, qualname: str, arguments: str, returned: str, error: str | None,
+                     sees_callers_change: bool | None = None) -> str:
     """A test pinning the original's behaviour on `arguments` (a call's argument source):
-    its return value's repr, or the type of the exception it raised."""
+    its return value's repr, or the type of the exception it raised — or, when the versions differ
+    only in handing out a container the caller then changes (`sees_callers_change`: what the
+    original does), whether a second call shows that change."""
     title = f"Crucible equivalence gate: {module}.{qualname} behaves differently on this input."
     body = _HEADER.format(title=title, module=module)
     call = f"{_callee(qualname)}({arguments})"
     names = "    globals().update({k: v for k, v in vars(_module).items() if not k.startswith('__')})\n"
+    if sees_callers_change is not None:
+        check = (f"    first = {call}\n    mark = \"caller's own item\"\n"
+                 "    if isinstance(first, dict):\n        first[mark] = mark\n"
+                 "    elif isinstance(first, set):\n        first.add(mark)\n"
+                 "    else:\n        first.append(mark)\n"
+                 f"    assert (mark in repr({call})) is {sees_callers_change}\n")
+        return body + f"\n\ndef test_{_slug(qualname)}_counterexample() -> None:\n{names}{check}"
     if error is not None:
         kind = error.split("(", 1)[0]
         # The module's own class first (it may shadow a builtin name); `__builtins__` is a dict

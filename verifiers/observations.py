@@ -28,15 +28,20 @@ class Disagreement:
     variant: str
     original_return: str
     original_error: str | None
+    sees_callers_change: bool | None = None  # the versions differ only there: what the original does
 
 
-def describe(observation: dict[str, Any]) -> str:
+def describe(observation: dict[str, Any], other: dict[str, Any] | None = None) -> str:
     if observation.get("slow"):
         return "runs past the call limit"
     error = observation.get("error")
     if error:
         return f"raises {str(error[0]).rsplit('.', 1)[-1]}: {error[1]}"
-    return f"returns {observation.get('shown', '?')}"
+    shown = f"returns {observation.get('shown', '?')}"
+    if other is not None and observation.get("aliased") != other.get("aliased") and observation.get("result") == other.get("result"):
+        seen = "sees" if "caller's own item" in str(observation.get("aliased")) else "does not see"
+        return f"{shown}; called again after the caller changed that result, it {seen} the caller's change"
+    return shown
 
 
 def compare(original: Sequence[dict[str, Any]], variant: Sequence[dict[str, Any]],
@@ -52,8 +57,10 @@ def compare(original: Sequence[dict[str, Any]], variant: Sequence[dict[str, Any]
             return Disagreement("unknown", index, call, describe(left), describe(right), "", None), compared
         if not _same(left, right):
             error = left.get("error")
-            return Disagreement("fail", index, call, describe(left), describe(right), str(left.get("shown", "")),
-                                str(error[1]) if error else None), compared
+            only_aliasing = _same({**left, "aliased": None}, {**right, "aliased": None})
+            return Disagreement("fail", index, call, describe(left, right), describe(right, left), str(left.get("shown", "")),
+                                str(error[1]) if error else None,
+                                "caller's own item" in str(left.get("aliased")) if only_aliasing else None), compared
         compared += 1
     return None, compared
 
@@ -65,6 +72,8 @@ def _same(left: dict[str, Any], right: dict[str, Any]) -> bool:
     if (errors[0] is None) != (errors[1] is None) or (errors[0] and errors[1] and errors[0][0] != errors[1][0]):
         return False
     if left.get("result") != right.get("result") or left.get("args") != right.get("args"):
+        return False
+    if left.get("aliased") != right.get("aliased"):  # a second call, after the caller changed the result
         return False
     states = left.get("state", {}), right.get("state", {})
     return all(states[0][name] == states[1][name] for name in states[0].keys() & states[1].keys())
