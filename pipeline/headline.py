@@ -5,15 +5,11 @@ Per-candidate speed-ups stay each candidate's own evidence; they are never multi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pipeline.gating import GateOptions, Target
-from pipeline.patch import apply_patch, parse_patch
-from pipeline.workspace import workspace
-from verifiers.base import GateContext, Variant
-from verifiers.benchmarks import SuiteSpeed, measure_suite
-from verifiers.stats import Verdict
-from verifiers.tree import copy_tree
+if TYPE_CHECKING:  # measuring loads the gates; describing a headline (`crucible report`) does not
+    from pipeline.gating import GateOptions, Target
+    from verifiers.benchmarks import SuiteSpeed
 
 __all__ = ["HEADLINE_ROUNDS", "describe", "measure_headline"]
 
@@ -22,6 +18,12 @@ HEADLINE_ROUNDS = 5  # interleaved runs of each version (at least; more when the
 
 def measure_headline(target: Target, final_diff: str, options: GateOptions) -> dict[str, Any]:
     """run.json's `headline`: the suite measured, or why it was not."""
+    from pipeline.patch import apply_patch, parse_patch
+    from pipeline.workspace import workspace
+    from verifiers.base import GateContext, Variant
+    from verifiers.benchmarks import measure_suite
+    from verifiers.tree import copy_tree
+
     if not final_diff:
         return {"geomean": 1.0, "benchmarks": [], "note": "no improvement was merged: the final variant is the original"}
     rounds = max(HEADLINE_ROUNDS, options.budgets.benchmark_rounds)
@@ -39,6 +41,8 @@ def measure_headline(target: Target, final_diff: str, options: GateOptions) -> d
 
 
 def _payload(speed: SuiteSpeed) -> dict[str, Any]:
+    from verifiers.stats import Verdict
+
     rows = [{"benchmark": node, "speedup": round(c.speedup, 4), "low": round(c.low, 4), "high": round(c.high, 4),
              "verdict": c.verdict.value, "counted": round(c.speedup, 4) if c.verdict is not Verdict.SAME else 1.0,
              "original_median": c.original_median, "final_median": c.variant_median}

@@ -19,7 +19,9 @@ from rich.text import Text
 from pipeline.cli_output import STYLE
 from pipeline.errors import BadInput
 from pipeline.report.files import INDEX
+from pipeline.headline import describe as describe_headline
 from pipeline.report.htmlpage.evidence import counterexample_fields
+from pipeline.report.htmlpage.final import read_run
 from pipeline.report.jsonl import VERDICTS, read_records
 from pipeline.report.records import CandidateRecord
 from pipeline.report.summary import blamed_tool, read_run_info, stopped_by, summarise
@@ -55,6 +57,10 @@ def _facts(report_dir: Path, records: list[CandidateRecord]) -> Table:
     replayed = summary.replayed(toolchain())
     if replayed:
         rows.append(("replayed here", f"under other versions than the verdicts': {', '.join(replayed)}"))
+    run = read_run(report_dir)
+    if isinstance(run.get("headline"), dict):
+        members = run.get("final", {}).get("members", []) if isinstance(run.get("final"), dict) else []
+        rows.insert(0, ("headline", f"{describe_headline(run['headline'])}; {len(members)} improvement(s) in final.diff"))
     for key, value in rows:
         facts.add_row(key, Text(value))
     return facts
