@@ -16,27 +16,19 @@ it). Usage: python _crucible_formal_worker.py JOB.json
 
 from __future__ import annotations
 
-import ast
-import base64
-import copy
 import importlib
 import inspect
 import json
 import os
-import pickle
-import random
-import signal
 import sys
 import traceback
-import types
 from collections.abc import Callable, Mapping
 from typing import Any
 
-CALL_SECONDS = 0.5
 TOOL_PACKAGES = {"crosshair": "crosshair-tool", "z3": "z3-solver"}
 # The worker's own files, as named in verifiers/ and as copied into a sandboxed tree.
 OWN_FILES = frozenset({f"{prefix}{name}.py" for prefix in ("_", "_crucible_")
-                       for name in ("formal_worker", "harness", "inputs", "encode", "symbolic", "edges")})
+                       for name in ("formal_worker", "harness", "inputs", "encode", "symbolic", "edges", "observe")})
 
 
 class Watch:
@@ -193,288 +185,17 @@ def SYMBOLIC(job: Mapping[str, Any], watch: Watch) -> dict[str, Any]:
     if job.get("signature"):
         from _crucible_inputs import infer_signature  # type: ignore[import-not-found, unused-ignore]
 
-        signature = infer_signature(bound_callable(owner_o, original, job["qualname"]), _inputs(job["signature"]))  # from recorded inputs
+        from _crucible_observe import inputs_of  # type: ignore[import-not-found, unused-ignore]
+
+        signature = infer_signature(bound_callable(owner_o, original, job["qualname"]), inputs_of(job["signature"]))  # from recorded inputs
     mutables = symbolic.shared_mutables(original, variant)
     return symbolic.compare_symbolic(job, owner_o, owner_v, original, variant, fitted, mutables, signature)  # type: ignore[no-any-return]
 
 
-# -- observing one version -------------------------------------------------------------------
-
 def OBSERVE(job: Mapping[str, Any], watch: Watch) -> dict[str, Any]:
-    import _crucible_encode as encoding  # type: ignore[import-not-found]
+    import _crucible_observe as observe  # type: ignore[import-not-found, unused-ignore]
 
-    watch.start()
-    module = importlib.import_module(job["module"])
-    if job.get("qualname") is None:
-        names = job.get("state_names", [])
-        functions = [n for n in names if _function_like(module, n)]  # compared by behaviour, not by value
-        return {"state": {name: _state_value(module, name, encoding) for name in names}, "callables": functions}
-    owner, _ = resolve(job["module"], job["qualname"])
-    fn = bound_callable(owner, module, job["qualname"])
-    report: dict[str, Any] = {}
-    if job.get("generate"):
-        import _crucible_inputs as chooser  # type: ignore[import-not-found, unused-ignore]
-
-        if job.get("stub"):  # the types live in a .pyi stub: inputs are built from them
-            report["stub"] = chooser.apply_stub(fn, module, job["stub"], job["qualname"])
-
-        inputs, report = _choose(job, owner, fn, module, chooser)
-        report["inputs"] = base64.b64encode(pickle.dumps(inputs)).decode("ascii")
-        report["calls"] = [encoding.call_text(a, k) for a, k in inputs]
-    elif job.get("literal_inputs") is not None:
-        inputs = [((), evaluate_arguments(text, module)) for text in job["literal_inputs"]]
-    else:
-        inputs = _inputs(job["inputs"])
-    mutables = [n for n, v in vars(module).items() if not n.startswith("__") and isinstance(v, (list, dict, set, bytearray))]
-    probe = LineProbe(fn, job.get("hunks", []))
-    state = StateWatch(module, mutables, encoding)
-    report["observations"] = [run_once(fn, state, args, kwargs, probe, encoding, seed=index)
-                              for index, (args, kwargs) in enumerate(inputs)]
-    report["unreached"] = sorted(min(h) for h in probe.pending)
-    report["hunks"] = probe.hunks
-    return report
-
-
-def _choose(job: Mapping[str, Any], owner: Any, fn: Callable[..., Any], module: Any, chooser: Any) -> tuple[list[Any], dict[str, Any]]:
-    """Seeds, recorded inputs (that meet the preconditions), then small random inputs from the
-    annotations or from types inferred from the recordings."""
-    admissible = chooser.precondition(fn, module, job.get("preconditions", []))
-    recorded = [(a, k) for a, k in chooser.load_inputs(job) if admissible(a, k)]
-    signature = chooser.infer_signature(fn, recorded) if owner is None and not job.get("crosshair") else None
-    hints = {p.name: p.annotation for p in signature.parameters.values()} if signature is not None else {}
-    strings, numbers = job.get("literals", [[], []])  # of both versions' code, read by the parent
-    domain = chooser.Domain(20261122, list(strings), list(numbers))
-    sampled = chooser.random_inputs(fn, owner, domain, job["budget"]["search_seconds"] / 3, admissible, hints=hints)
-    edges = _edge_inputs(fn, owner, hints, [*recorded, *sampled], admissible)
-    kept = [item for item in recorded if _picklable(item)]
-    extra = [item for item in edges if _picklable(item)]
-    drawn = [item for item in sampled if _picklable(item)]
-    return [*kept, *extra, *drawn], {"recorded": len(kept), "edge": len(extra), "random": len(drawn),
-                                     "signature": str(signature) if signature is not None else None}
-
-
-def _edge_inputs(fn: Callable[..., Any], owner: Any, hints: Mapping[str, Any], known: list[Any],
-                 admissible: Callable[[tuple[Any, ...], dict[str, Any]], bool]) -> list[Any]:
-    """Each parameter's edge values around a known input, and mutations of the recorded ones."""
-    import typing
-
-    import _crucible_edges as edges  # type: ignore[import-not-found, unused-ignore]
-
-    try:
-        names = [p.name for p in inspect.signature(fn).parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-        declared = typing.get_type_hints(fn)
-    except (TypeError, ValueError, NameError):
-        return []
-    recorded = [item for item in known if not item[1]][:16]  # (a method's recorded arguments include `self`)
-    found = edges.mutations(recorded, admissible, [declared.get(n) for n in names])
-    base = known[0][0] if known else ()
-    if owner is not None or len(base) != len(names):
-        return found  # type: ignore[no-any-return]
-    return [*found, *edges.edge_inputs(names, {**hints, **declared}, base, admissible)]
-
-
-def _picklable(item: object) -> bool:
-    try:
-        pickle.dumps(item)
-    except Exception:
-        return False
-    return True
-
-
-def _inputs(blob: str) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
-    loaded: list[tuple[tuple[Any, ...], dict[str, Any]]] = pickle.loads(base64.b64decode(blob))
-    return loaded
-
-
-def _state_value(module: Any, dotted: str, encoding: Any) -> Any:
-    value = module
-    for part in dotted.split("."):
-        if not hasattr(value, part):
-            return ["absent"]
-        value = getattr(value, part)
-    if callable(value) or inspect.ismodule(value):
-        return ["callable"]
-    return encoding.encode(value)
-
-
-def _function_like(module: Any, name: str) -> bool:
-    """A function this module makes itself: `f = lambda …`, a partial, a decorated or
-    conditionally defined function — not a class, a type alias (`Row = dict[str, str]` is
-    callable too) or a function imported from elsewhere (compared in its own module)."""
-    import functools
-
-    value = getattr(module, name, None) if "." not in name else None
-    if isinstance(value, functools.partial):
-        return True
-    return inspect.isroutine(value) and getattr(value, "__module__", None) == module.__name__
-
-
-class _TooSlow(BaseException):
-    """A concrete call ran past its time limit (SIGALRM)."""
-
-
-def _alarm(signum: int, frame: object) -> None:
-    raise _TooSlow
-
-
-class StateWatch:
-    """The module's containers after each call, as digests of their encodings (the same in both
-    processes when the contents are equal), encoded again only when their text changed: a price
-    list of hundreds of entries is not re-encoded, nor sent, after each of thousands of calls."""
-
-    def __init__(self, module: Any, names: list[str], encoding: Any) -> None:
-        self.module, self.names, self.encoding = module, names, encoding
-        self.seen: dict[str, tuple[str, str]] = {}
-
-    def now(self) -> dict[str, str]:
-        import hashlib
-
-        found = {}
-        for name in self.names:
-            value = getattr(self.module, name, None)
-            text = self.encoding.safe_repr(value, 1 << 30)
-            if name not in self.seen or self.seen[name][0] != text:
-                self.seen[name] = (text, hashlib.sha256(self.encoding.canonical(value).encode()).hexdigest()[:32])
-            found[name] = self.seen[name][1]
-        return found
-
-
-def run_once(fn: Callable[..., Any], state: StateWatch, args: tuple[Any, ...], kwargs: dict[str, Any],
-             probe: LineProbe, encoding: Any, seed: int) -> dict[str, Any]:
-    """What one call under a time limit does, as plain data: `slow` when it ran past the limit.
-    `random` is seeded alike for the same input in both processes: code that draws random numbers
-    the same way gives the same results."""
-    pristine = copy.deepcopy((args, kwargs))
-    args, kwargs = copy.deepcopy(pristine)
-    random.seed(seed)
-    previous = signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, CALL_SECONDS)
-    error: BaseException | None = None
-    result: object = None
-    encoded: object = None
-    shown = ""
-    aliased: object = None
-    try:
-        with probe:
-            returned = fn(*args, **kwargs)
-            result = encoding.drain(returned)
-        encoded, shown = encoding.encode(result), encoding.safe_repr(result, 20_000)  # before a caller changes it
-        aliased = _after_caller_mutates(fn, returned, pristine, encoding)
-    except _TooSlow:
-        return {"slow": True}
-    except Exception as exc:
-        error = exc
-        encoded, shown = encoding.encode(None), "None"
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-    try:
-        return {
-            "result": encoded, "shown": shown,
-            "error": None if error is None else [encoding.named(type(error)), encoding.safe_repr(error)],
-            "args": encoding.encode((args, kwargs)), "state": state.now(), "aliased": aliased,
-        }
-    except _TooSlow:
-        return {"slow": True}
-
-
-SENTINEL = "\u00abcaller's own item\u00bb"
-
-
-def _after_caller_mutates(fn: Callable[..., Any], returned: object, pristine: Any, encoding: Any) -> object:
-    """A caller may change the container it was given: when the result is a list, dict, set or
-    bytearray, it is changed so, and the function called again on the same input — code that hands
-    out its own cached container shows the caller's change there. What that second call returns
-    (or raises), encoded; None when the result is not a container."""
-    if type(returned) is list:
-        returned.append(SENTINEL)
-    elif type(returned) is dict:
-        returned[SENTINEL] = SENTINEL
-    elif type(returned) is set:
-        returned.add(SENTINEL)
-    elif type(returned) is bytearray:
-        returned.append(0)
-    else:
-        return None
-    args, kwargs = copy.deepcopy(pristine)
-    try:
-        return encoding.encode(encoding.drain(fn(*args, **kwargs)))
-    except _TooSlow:
-        raise
-    except Exception as exc:
-        return ["raises", encoding.named(type(exc))]
-
-
-class LineProbe:
-    """Which changed lines of the variant the compared inputs run. Traces only calls into the
-    function's file, and stops tracing once every hunk has been reached."""
-
-    def __init__(self, fn: Callable[..., Any], hunks: list[list[int]]) -> None:
-        code = getattr(inspect.unwrap(getattr(fn, "__func__", fn)), "__code__", None)
-        runnable = executable_lines(code) if code is not None else set()
-        self.filename = code.co_filename if code is not None else ""
-        self.pending = [set(h) & runnable for h in hunks if set(h) & runnable]
-        self.hunks = len(self.pending)
-
-    def __enter__(self) -> LineProbe:
-        if self.pending:
-            sys.settrace(self._call)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.hunks:
-            sys.settrace(None)
-
-    def _call(self, frame: types.FrameType, event: str, arg: object) -> Any:
-        return self._line if frame.f_code.co_filename == self.filename else None
-
-    def _line(self, frame: types.FrameType, event: str, arg: object) -> Any:
-        if event == "line" and self.pending:
-            self.pending = [h for h in self.pending if frame.f_lineno not in h]
-            if not self.pending:
-                sys.settrace(None)
-        return self._line
-
-
-def executable_lines(code: types.CodeType) -> set[int]:
-    """Lines with bytecode in `code` and the code nested in it (comprehensions, inner functions)."""
-    found: set[int] = set()
-    pending = [code]
-    while pending:
-        current = pending.pop()
-        found.update(line for _start, _end, line in current.co_lines() if line is not None)
-        pending.extend(c for c in current.co_consts if isinstance(c, types.CodeType))
-    return found - {code.co_firstlineno}
-
-
-# -- arguments written as text by the symbolic search ----------------------------------------
-
-def evaluate_arguments(arguments: Mapping[str, str], module: Any) -> dict[str, Any]:
-    """Keyword arguments from their reprs: literals, and calls of classes (and members of enums)
-    defined in `module` with such arguments — nothing else is evaluated (the text came from a
-    process that ran the variant)."""
-    return {name: _evaluate(ast.parse(text, mode="eval").body, module) for name, text in arguments.items()}
-
-
-def _evaluate(node: ast.expr, module: Any) -> Any:
-    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
-        items = [_evaluate(e, module) for e in node.elts]
-        return items if isinstance(node, ast.List) else tuple(items) if isinstance(node, ast.Tuple) else set(items)
-    if isinstance(node, ast.Dict) and None not in node.keys:
-        return {_evaluate(k, module): _evaluate(v, module) for k, v in zip(node.keys, node.values) if k is not None}
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-        if node.func.id in ("float", "set", "frozenset", "tuple", "list", "dict") and not node.keywords:
-            return {"float": float, "set": set, "frozenset": frozenset, "tuple": tuple, "list": list, "dict": dict}[node.func.id](
-                *(_evaluate(a, module) for a in node.args))
-        kind = vars(module).get(node.func.id)
-        if isinstance(kind, type) and kind.__module__ == module.__name__:
-            return kind(*(_evaluate(a, module) for a in node.args),
-                        **{k.arg: _evaluate(k.value, module) for k in node.keywords if k.arg})
-    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-        kind = vars(module).get(node.value.id)
-        if isinstance(kind, type) and kind.__module__ == module.__name__:
-            return getattr(kind, node.attr)
-    return ast.literal_eval(node)
+    return observe.OBSERVE(job, watch)  # type: ignore[no-any-return]
 
 
 ROLES: dict[str, Callable[[Mapping[str, Any], Watch], dict[str, Any]]] = {

@@ -45,6 +45,7 @@ WORKER: Final = "_crucible_formal_worker.py"
 _WORKER_FILES: Final = (
     ("_formal_worker.py", WORKER), ("_harness.py", "_crucible_harness.py"), ("_inputs.py", "_crucible_inputs.py"),
     ("_encode.py", "_crucible_encode.py"), ("_symbolic.py", "_crucible_symbolic.py"), ("_edges.py", "_crucible_edges.py"),
+    ("_observe.py", "_crucible_observe.py"),
 )
 _STRENGTH_ORDER: Final = (Strength.PROVED, Strength.EXHAUSTIVE, Strength.BOUNDED, Strength.SAMPLED)
 
