@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from pipeline.bandit import Bandit
 from pipeline.edits import EditRefused, apply_edits, unified_diff
@@ -250,8 +250,7 @@ def _gate_all(target: GateTarget, base: Path, candidates: list[_Candidate], keep
             keep(candidate, record)
         return record
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        first = list(pool.map(first_phase, candidates))
+    first = _all(first_phase, candidates, jobs)
     timed = [(c, r) for c, r in zip(candidates, first) if c.refusal is None and so_far(r.gates)]
 
     def second_phase(item: tuple[_Candidate, CandidateRecord]) -> CandidateRecord:
@@ -265,9 +264,25 @@ def _gate_all(target: GateTarget, base: Path, candidates: list[_Candidate], keep
 
     # Locally one at a time (one quiet machine); on a cluster as many as it has quiet slots.
     width = 1 if isinstance(keeper, LocalGatekeeper) else max(1, jobs)
-    with ThreadPoolExecutor(max_workers=width) as pool:
-        done = dict(zip((c.key for c, _ in timed), pool.map(second_phase, timed)))
+    done = dict(zip((c.key for c, _ in timed), _all(second_phase, timed, width)))
     return [(c, done.get(c.key, r)) for c, r in zip(candidates, first)]
+
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+
+def _all(work: Callable[[_T], _R], items: Sequence[_T], width: int) -> list[_R]:
+    """`work` on every item, `width` at a time, results in order. Interrupted (Ctrl-C), the items
+    not yet started are dropped: only the ones in flight finish, and each is kept as it ends."""
+    pool = ThreadPoolExecutor(max_workers=max(1, width))
+    try:
+        results = list(pool.map(work, items))
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return results
 
 
 def _observer(observer: RunObserver) -> GateObserver:
