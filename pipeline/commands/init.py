@@ -38,14 +38,14 @@ def run_init_command(args: argparse.Namespace, out: TextIO) -> int:
         raise BadInput(f"{args.project}: project directory does not exist")
     _refuse_if_configured(root)
     packages = _packages(root)
-    tests = next((name for name in ("tests", "test") if (root / name).is_dir()), None)
-    if tests is None:
-        raise BadInput(f"{root}: no tests/ or test/ directory: Crucible runs the project's pytest suite on every variant")
+    tests, left_out = _tests(root, packages)
     benchmarks = "benchmarks" if any(True for _ in _bench_files(root)) else None
-    written = [_write_config(root, packages, tests, benchmarks), *_write_specs(root, packages)]
+    written = [_write_config(root, packages, tests, benchmarks), *_write_specs(root, packages, tests)]
     for path in written:
         print(f"wrote {path.relative_to(root)}", file=out)
     print(f"source = {list(packages)}, tests = {tests!r}, benchmarks = {benchmarks!r}", file=out)
+    if left_out:
+        print(f"not in the suite Crucible runs (tests names one directory): {', '.join(left_out)}", file=out)
     print("next: name what must never change in specs/kernel.toml, fill in the contracts you want checked "
           f"(specs/…: empty pre:/post: lines are ignored), then run: crucible kernel lock --project {args.project}", file=out)
     return 0
@@ -77,6 +77,25 @@ def _packages(root: Path) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _tests(root: Path, packages: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """`tests/` or `test/` at the root; else the test directories inside the packages (as in
+    `toolz/tests`): the one with the most test files, and the others, which are left out."""
+    for name in ("tests", "test"):
+        if (root / name).is_dir():
+            return name, ()
+    counts: dict[str, int] = {}
+    for package in packages:
+        for relative in iter_files(root, package):
+            folder, _, name = relative.rpartition("/")
+            if name.startswith("test_") and name.endswith(".py") and folder.rsplit("/", 1)[-1] in ("tests", "test"):
+                counts[folder] = counts.get(folder, 0) + 1
+    if not counts:
+        raise BadInput(f"{root}: no tests/ or test/ directory (at the root or inside a package): "
+                       "Crucible runs the project's pytest suite on every variant")
+    ranked = sorted(counts, key=lambda folder: (-counts[folder], folder.count("/"), folder))
+    return ranked[0], tuple(ranked[1:])
+
+
 def _bench_files(root: Path) -> list[str]:
     return [p for p in iter_files(root, "benchmarks") if p.rsplit("/", 1)[-1].startswith(("bench_", "test_")) and p.endswith(".py")]
 
@@ -93,7 +112,7 @@ def _write_config(root: Path, packages: tuple[str, ...], tests: str, benchmarks:
     return root / "crucible.toml"
 
 
-def _write_specs(root: Path, packages: tuple[str, ...]) -> list[Path]:
+def _write_specs(root: Path, packages: tuple[str, ...], tests: str) -> list[Path]:
     written = []
     kernel = root / "specs" / "kernel.toml"
     if not kernel.exists():
@@ -102,7 +121,7 @@ def _write_specs(root: Path, packages: tuple[str, ...]) -> list[Path]:
         written.append(kernel)
     for package in packages:
         for relative in iter_files(root, package):
-            if not relative.endswith(".py"):
+            if not relative.endswith(".py") or relative.startswith(tests + "/") or _is_test_file(relative):
                 continue
             stub = root / "specs" / relative
             if stub.exists():
@@ -113,6 +132,11 @@ def _write_specs(root: Path, packages: tuple[str, ...]) -> list[Path]:
                 write_text_atomic(stub, text)
                 written.append(stub)
     return written
+
+
+def _is_test_file(relative: str) -> bool:
+    folders, _, name = relative.rpartition("/")
+    return name.startswith("test_") or name == "conftest.py" or bool({"tests", "test"} & set(folders.split("/")))
 
 
 def contract_stubs(source: str) -> str:

@@ -68,3 +68,17 @@ def test_init_needs_tests(bare: Path) -> None:
     shutil.rmtree(bare / "tests")
     run = crucible("init", "--project", str(bare))
     assert run.code == 2 and "no tests/ or test/ directory" in run.stderr
+
+
+def test_init_finds_tests_inside_the_package_and_writes_no_contracts_for_them(bare: Path) -> None:
+    """A library layout (`toolz/tests`, `toolz/sandbox/tests`): the larger suite is taken, the other
+    named as left out, and no contract stub is written for a test module."""
+    shutil.move(bare / "tests", bare / "planner" / "tests")
+    (bare / "planner" / "extra" / "tests").mkdir(parents=True)
+    (bare / "planner" / "extra" / "__init__.py").write_text("")
+    (bare / "planner" / "extra" / "tests" / "test_more.py").write_text("def test_nothing() -> None:\n    pass\n")
+    run = crucible("init", "--project", str(bare))
+    assert run.code == 0, run.stderr
+    assert load_config(bare).tests == "planner/tests"
+    assert "not in the suite Crucible runs (tests names one directory): planner/extra/tests" in run.stdout
+    assert not list((bare / "specs").rglob("test_*.py"))
