@@ -1,7 +1,9 @@
 """Runs INSIDE the sandbox, in the process that loads only the ORIGINAL: the inputs where real bugs
 hide, beyond recorded and random ones — each type's edge values (empty, one, zero, negative, None
 where allowed, NaN, ±0.0, ±inf, equal values of different numeric types), one-shot iterators
-wherever an iterable may be accepted, and mutations of the recorded inputs.
+wherever an iterable may be accepted, containers with the less common protocols (iterable only by
+`__getitem__`, a list `reversed()` refuses, a mapping that is not a dict), and mutations of the
+recorded inputs.
 
 Self-contained (stdlib only): copied into the sandboxed tree as `_crucible_edges.py`.
 """
@@ -17,6 +19,52 @@ from typing import Any
 Inputs = list[tuple[tuple[Any, ...], dict[str, Any]]]
 LIMIT = 400  # edge inputs and mutations of one function, at most
 _ITERABLES = (collections.abc.Iterable, collections.abc.Iterator, collections.abc.Collection)
+
+
+class OldSequence:
+    """Iterable only by the old sequence protocol: `__getitem__` until IndexError; no `__iter__`,
+    no `__len__` (what `iter()` accepts and `hasattr(x, "__iter__")` misses). Its repr rebuilds it."""
+
+    def __init__(self, items: Sequence[Any]) -> None:
+        self.data = list(items)
+
+    def __getitem__(self, index: int) -> Any:
+        return self.data[index]
+
+    def __repr__(self) -> str:
+        return f"type('OldSequence', (), {{'__getitem__': lambda self, i: {self.data!r}[i]}})()"
+
+
+class NotReversible(list):  # type: ignore[type-arg]
+    """A list whose class opts out of `reversed()` (`__reversed__ = None`)."""
+
+    __reversed__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"type('NotReversible', (list,), {{'__reversed__': None}})({list(self)!r})"
+
+
+class ReadOnlyMapping(collections.abc.Mapping):  # type: ignore[type-arg]
+    """A mapping that is not a dict (as `types.MappingProxyType` or a custom Mapping is)."""
+
+    def __init__(self, items: dict[Any, Any]) -> None:
+        self.data = dict(items)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self.data[key]
+
+    def __iter__(self) -> Any:
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __repr__(self) -> str:
+        return f"__import__('types').MappingProxyType({self.data!r})"
+
+
+def _protocols(items: list[Any]) -> list[Any]:
+    return [OldSequence(items), NotReversible(items)]
 
 
 def edge_values(kind: Any) -> list[Any]:
@@ -37,14 +85,15 @@ def edge_values(kind: Any) -> list[Any]:
     inner = edge_values(args[0]) if args else []
     lists: list[list[Any]] = [[], [inner[0]], [inner[0], inner[0]], inner[:3]] if inner else [[]]
     if origin in (list, collections.abc.Sequence, collections.abc.MutableSequence):
-        return lists
-    if origin in _ITERABLES:
-        return [*lists, *(iter(items) for items in lists)]  # one-shot iterators: a second pass finds nothing
+        return [*lists, NotReversible(lists[-1])]
+    if origin in _ITERABLES:  # one-shot iterators: a second pass finds nothing
+        return [*lists, *(iter(items) for items in lists), *_protocols(lists[-1])]
     if origin in (set, frozenset, collections.abc.Set) and inner:
         return [origin() if origin is not collections.abc.Set else set(), {inner[0]}]
     if origin in (dict, collections.abc.Mapping) and len(args) == 2:
         keys, values = edge_values(args[0]), edge_values(args[1])
-        return [{}, *([{keys[0]: values[0]}] if keys and values else [])]
+        ones = [{keys[0]: values[0]}] if keys and values else []
+        return [{}, *ones, *(ReadOnlyMapping(one) for one in ones)]
     if origin is tuple and args and args[-1] is not Ellipsis:
         return []
     return []
@@ -81,15 +130,32 @@ def mutations(recorded: Inputs, admissible: Callable[[tuple[Any, ...], dict[str,
 
 def _variants(value: Any) -> list[Any]:
     if type(value) is list:
-        return [[], value[::-1], value[:1] + value, iter(list(value))] if value else [iter([])]
+        return [[], value[::-1], value[:1] + value, *_other_number(value), iter(list(value)), *_protocols(value)] if value else [iter([])]
     if type(value) is tuple and value:
-        return [(), value[::-1]]
+        return [(), value[::-1], iter(value), *_protocols(list(value))]
+    if type(value) is range:  # (a list of a long range would cost more than the call it feeds)
+        return [range(0), iter(value), *([list(value)] if len(value) <= 1000 else [])]
+    if type(value) in (set, frozenset) and value:
+        return [type(value)(), iter(sorted(value, key=repr))]
+    if type(value) is dict:
+        return [{}, ReadOnlyMapping(value)] if value else [ReadOnlyMapping(value)]
     if type(value) is int:
         return [-value, 0, float(value)] if value else [float(value)]  # an equal float: a caller's 1.0
     if type(value) is float and value == value:
         return [-value, 0.0, *([int(value)] if value.is_integer() else [])]
     if type(value) is str and value:
         return ["", value.upper()]
+    return []
+
+
+def _other_number(items: list[Any]) -> list[Any]:
+    """The first item followed by an equal number of the other type (1 then 1.0): which of two
+    equal items a function keeps shows."""
+    first = items[0]
+    if type(first) is int:
+        return [[first, float(first), *items[1:]]]
+    if type(first) is float and first.is_integer():
+        return [[first, int(first), *items[1:]]]
     return []
 
 
@@ -104,8 +170,8 @@ def conforms(value: Any, kind: Any) -> bool:
         return type(value) in (int, float, bool)
     if kind is int:
         return type(value) in (int, bool)
-    if origin in _ITERABLES:
-        return isinstance(value, collections.abc.Iterable)
+    if origin in _ITERABLES:  # what iter() accepts, the old sequence protocol included
+        return isinstance(value, collections.abc.Iterable) or isinstance(value, OldSequence)
     if origin in (collections.abc.Sequence, collections.abc.MutableSequence):
         return isinstance(value, (list, tuple, str))
     return isinstance(value, origin) if isinstance(origin, type) else True

@@ -72,8 +72,7 @@ def OBSERVE(job: Mapping[str, Any], watch: Any) -> dict[str, Any]:
     mutables = [n for n, v in vars(module).items() if not n.startswith("__") and isinstance(v, (list, dict, set, bytearray))]
     probe = LineProbe(fn, job.get("hunks", []))
     state = StateWatch(module, mutables, encoding)
-    report["observations"] = [run_once(fn, state, args, kwargs, probe, encoding, seed=index)
-                              for index, (args, kwargs) in enumerate(inputs)]
+    report["observations"] = _observe_all(fn, state, inputs, probe, encoding, set(job.get("skip", [])))
     report["unreached"] = sorted(min(h) for h in probe.pending)
     report["hunks"] = probe.hunks
     return report
@@ -176,6 +175,26 @@ class StateWatch:
                 self.seen[name] = (text, hashlib.sha256(self.encoding.canonical(value).encode()).hexdigest()[:32])
             found[name] = self.seen[name][1]
         return found
+
+
+SLOW_CALLS = 6  # calls past the limit after which the original's remaining inputs are not tried
+
+
+def _observe_all(fn: Callable[..., Any], state: Any, inputs: list[Any], probe: Any, encoding: Any,
+                 skip: set[int]) -> list[dict[str, Any]]:
+    """Each input's observation. Inputs the parent says to skip (the original ran past the limit
+    on them: they decide nothing) are not run; after SLOW_CALLS slow calls, neither is the rest —
+    a function slow on every input would otherwise spend its whole budget waiting."""
+    observations: list[dict[str, Any]] = []
+    slow = 0
+    for index, (args, kwargs) in enumerate(inputs):
+        if index in skip or slow >= SLOW_CALLS:
+            observations.append({"slow": True, "not_run": True})
+            continue
+        observation = run_once(fn, state, args, kwargs, probe, encoding, seed=index)
+        slow += bool(observation.get("slow"))
+        observations.append(observation)
+    return observations
 
 
 def run_once(fn: Callable[..., Any], state: StateWatch, args: tuple[Any, ...], kwargs: dict[str, Any],

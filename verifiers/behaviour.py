@@ -74,24 +74,37 @@ def _check_function(ctx: GateContext, trees: Trees, change: ModuleChange, qualna
     first = run_worker(ctx, trees.original, chooser, f"eq-original-{label}")
     if "observations" not in first.result:
         return _verdict(change.module, qualname, first.result, "the original's run: ")
+    skip = [index for index, observed in enumerate(first.result["observations"]) if observed.get("slow")]
     second = run_worker(ctx, trees.variant, {"role": "observe", "module": change.module, "qualname": qualname,
-                                             "inputs": first.result["inputs"], "hunks": hunks}, f"eq-variant-{label}")
+                                             "inputs": first.result["inputs"], "hunks": hunks, "skip": skip}, f"eq-variant-{label}")
     problem = _untrusted(change.module, qualname, second, first)
     if problem is not None:
         return problem
     disagreement, compared = compare(first.result["observations"], second.result["observations"], first.result["calls"])
+    unstable = 0
     if disagreement is not None:
-        wobble = _nondeterministic(ctx, trees, change, qualname, first, disagreement)
-        if wobble is not None:
-            return wobble
+        settled = _without_unstable(ctx, trees, change, qualname, first, second, disagreement)
+        if isinstance(settled, FunctionVerdict):
+            return settled
+        first, second, unstable = settled
+        disagreement, compared = compare(first.result["observations"], second.result["observations"], first.result["calls"])
+    if disagreement is not None:
         recorded, edge = first.result["recorded"], first.result.get("edge", 0)
         kind = "a concrete" if disagreement.index < recorded else "an edge-case" if disagreement.index < recorded + edge else "a random"
         return _disagreement(change.module, qualname, disagreement, kind=kind)
-    recorded = min(compared, first.result["recorded"])
+    verdict = _check_further(ctx, trees, change, qualname, shadow, preconditions, first, second, replay, stub, compared)
+    return _noting_unstable(verdict, unstable) if unstable else verdict
+
+
+def _check_further(ctx: GateContext, trees: Trees, change: ModuleChange, qualname: str, shadow: str,
+                   preconditions: list[str], first: WorkerRun, second: WorkerRun, replay: bool, stub: str | None,
+                   compared: int) -> FunctionVerdict:
+    """After the separated runs agree: CrossHair over the declared (or inferred) types."""
+    recorded = sum(1 for o in first.result["observations"][: first.result["recorded"]] if not o.get("slow"))
     outcome = _concrete(change.module, qualname, first.result, second.result, recorded, compared - recorded)
     if not replay:  # annotated: CrossHair searches the declared types
         return _symbolic(ctx, trees, change, qualname, shadow, preconditions, first, replay, stub)
-    if not first.result.get("signature"):
+    if not first.result.get("signature") or compared == 0:
         return outcome
     symbolic = _symbolic(ctx, trees, change, qualname, shadow, preconditions, first, replay, None)
     if symbolic.outcome is Outcome.FAIL:
@@ -104,22 +117,49 @@ def _check_function(ctx: GateContext, trees: Trees, change: ModuleChange, qualna
         f"inferred from them ({first.result['signature']})", Strength.BOUNDED, symbolic.paths), second.result)
 
 
-def _nondeterministic(ctx: GateContext, trees: Trees, change: ModuleChange, qualname: str, first: WorkerRun,
-                      found: Disagreement) -> FunctionVerdict | None:
-    """Before a difference counts, the original runs the same inputs once more in a fresh process:
-    when it disagrees with itself up to that input (time, uuids, process-wide state), the
-    difference proves nothing about the variant — unknown, never a counterexample."""
+def _without_unstable(ctx: GateContext, trees: Trees, change: ModuleChange, qualname: str, first: WorkerRun,
+                      second: WorkerRun, found: Disagreement) -> FunctionVerdict | tuple[WorkerRun, WorkerRun, int]:
+    """Before a difference counts, the original runs the same inputs once more in a fresh process.
+    Inputs on which it disagrees with itself (time, uuids, objects that carry their own identity
+    into the result) prove nothing about the variant and are left out, and the rest compared again;
+    when that is most of them, the function is nondeterministic: unknown, never a counterexample."""
     again = run_worker(ctx, trees.original, {"role": "observe", "module": change.module, "qualname": qualname,
                                              "inputs": first.result["inputs"]}, f"eq-original-again-{change.module}-{qualname}")
     if "observations" not in again.result:
-        return None
-    observed = first.result["observations"][: found.index + 1]
-    self_difference, _ = compare(observed, again.result["observations"][: found.index + 1], first.result["calls"])
-    if self_difference is None:
-        return None
-    return FunctionVerdict(change.module, qualname, Outcome.UNKNOWN,
-                           f"nondeterministic: the original itself answers differently in two runs on ({self_difference.call}): "
-                           f"{self_difference.original}, then {self_difference.variant}; the variant's difference there proves nothing")
+        return first, second, 0
+    observed, repeated = first.result["observations"], again.result["observations"]
+    unstable = [index for index, (one, other) in enumerate(zip(observed, repeated, strict=True))
+                if not one.get("slow") and not other.get("slow") and compare([one], [other], [""])[0] is not None]
+    if not unstable:
+        return first, second, 0
+    if found.index in unstable and 2 * len(unstable) >= len(observed):
+        self_difference, _ = compare([observed[found.index]], [repeated[found.index]], [found.call])
+        assert self_difference is not None
+        return FunctionVerdict(change.module, qualname, Outcome.UNKNOWN,
+                               f"nondeterministic: the original itself answers differently in two runs on ({found.call}): "
+                               f"{self_difference.original}, then {self_difference.variant} ({len(unstable)} of "
+                               f"{len(observed)} input(s) so); the variant's difference there proves nothing")
+    return _dropping(first, unstable), _dropping(second, unstable), len(unstable)
+
+
+def _dropping(run: WorkerRun, indices: list[int]) -> WorkerRun:
+    """`run` without the observations (and calls) at `indices`; the counts of recorded and edge
+    inputs shrink with them, so that a difference is still named by the kind of its input."""
+    left_out = set(indices)
+    result = dict(run.result)
+    result["observations"] = [o for i, o in enumerate(run.result["observations"]) if i not in left_out]
+    if "calls" in run.result:
+        result["calls"] = [c for i, c in enumerate(run.result["calls"]) if i not in left_out]
+    if "recorded" in run.result:
+        recorded, edge = run.result["recorded"], run.result.get("edge", 0)
+        result["recorded"] = recorded - sum(1 for i in left_out if i < recorded)
+        result["edge"] = edge - sum(1 for i in left_out if recorded <= i < recorded + edge)
+    return replace(run, result=result)
+
+
+def _noting_unstable(verdict: FunctionVerdict, unstable: int) -> FunctionVerdict:
+    return replace(verdict, summary=f"{verdict.summary}; {unstable} input(s) left out: the original itself answers "
+                                    "differently on them in two runs")
 
 
 def _concrete(module: str, qualname: str, first: dict[str, Any], second: dict[str, Any], recorded: int,

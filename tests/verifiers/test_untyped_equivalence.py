@@ -74,12 +74,13 @@ def test_recorded_inputs_the_original_is_too_slow_on_vouch_for_nothing(make_cont
     counted: when every recorded input is skipped, nothing was compared, and that is unknown."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     project = copy_tree(FIXTURES / "untyped", tmp_path / "slow")
-    spin = "def spin(items):\n    total = 0\n    for _ in items:\n        total += 1\n    return total\n"
+    # Slow on every input, so on every mutation of the recorded one too.
+    spin = "def spin(items):\n    total = 0\n    for _ in range(60_000_000):\n        total += 1\n    return total + len(items)\n"
     (project / MODULE).write_text(SOURCE + "\n\n" + spin)
     (project / "tests" / "test_spin.py").write_text(
-        "from seqtools import spin\n\n\ndef test_spin() -> None:\n    assert spin(range(60_000_000)) == 60_000_000\n")
-    edits = {MODULE: SOURCE + "\n\n" + spin.replace("    total = 0\n    for _ in items:\n        total += 1\n    return total\n",
-                                                    "    return len(items)\n")}
+        "from seqtools import spin\n\n\ndef test_spin() -> None:\n    assert spin([1]) == 60_000_001\n")
+    edits = {MODULE: SOURCE + "\n\n" + spin.replace("    total = 0\n    for _ in range(60_000_000):\n        total += 1\n    return total + len(items)\n",
+                                                    "    return 60_000_000 + len(items)\n")}
     result = EquivalenceGate().check(make_context(project, edits, budgets=FAST))
     assert result.outcome is Outcome.UNKNOWN, result
     assert any("could be compared" in e.message for e in result.evidence) or "could be compared" in result.summary, result

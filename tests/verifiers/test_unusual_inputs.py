@@ -1,0 +1,111 @@
+"""Inputs with the less common protocols, and inputs the original itself is unstable on: the
+equivalence gate on real-library bugs (toolz, more-itertools) that the lists and ints a suite
+passes never show. Each row: a function as a library wrote it, the change, and the verdict."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, VariantFactory
+from verifiers.base import Budgets, Outcome
+from verifiers.equivalence import EquivalenceGate
+from verifiers.tree import copy_tree
+
+MODULE = "seqtools/protocols.py"
+FAST = Budgets(search_seconds=2.0, function_seconds=12.0)
+SOURCE = '''"""Helpers as libraries write them: no annotations."""
+
+
+def is_iterable(x):
+    try:
+        iter(x)
+        return True
+    except TypeError:
+        return False
+
+
+def last(items):
+    try:
+        return next(reversed(items))
+    except (TypeError, StopIteration):
+        pass
+    result = None
+    for result in items:
+        pass
+    return result
+
+
+def merged(first, second):
+    result = dict(first)
+    result.update(second)
+    return result
+
+
+def smallest(items):
+    return min(items)
+
+
+class Thing:
+    pass
+
+
+def label(value):
+    return "<" + str(value) + ">"
+'''
+TESTS = '''from seqtools.protocols import Thing, is_iterable, label, last, merged, smallest
+
+
+def test_protocols() -> None:
+    assert is_iterable([1, 2]) and not is_iterable(3)
+    assert last([1, 2, 3]) == 3
+    assert merged({1: 1}, {2: 2}) == {1: 1, 2: 2}
+    assert smallest([1, 3, 2]) == 1
+    assert [label(v) for v in (5, "a", [1], 2.5)] == ["<5>", "<a>", "<[1]>", "<2.5>"]
+    assert label(Thing()).startswith("<<")
+'''
+
+
+def change(old: str, new: str) -> dict[str, str | None]:
+    assert old in SOURCE, old
+    return {MODULE: SOURCE.replace(old, new)}
+
+
+ROWS = [
+    # (label, edits, outcome, words in the summary)
+    ("iterable by hasattr: misses a class iterable by __getitem__ only",
+     change("    try:\n        iter(x)\n        return True\n    except TypeError:\n        return False",
+            "    return hasattr(x, '__iter__')"), Outcome.FAIL, "different behaviour on an edge-case input"),
+    ("reversed() called outside the try: a list whose class opts out of reversed()",
+     change("    try:\n        return next(reversed(items))\n    except (TypeError, StopIteration):\n        pass",
+            "    if hasattr(items, '__reversed__'):\n        for result in reversed(items):\n            return result\n        return None"),
+     Outcome.FAIL, "different behaviour on an edge-case input"),
+    ("dict.copy() instead of dict(): a mapping that is not a dict",
+     change("    result = dict(first)", "    result = first.copy()"), Outcome.FAIL, "different behaviour on an edge-case input"),
+    ("the last of equal minima instead of the first (1 and 1.0)",
+     change("    return min(items)", "    best = items[0]\n    for item in items:\n        if item <= best:\n            best = item\n    return best"),
+     Outcome.FAIL, "different behaviour on an edge-case input"),
+    ("same text, built another way; one recorded input shows its own address",
+     change('    return "<" + str(value) + ">"', '    return f"<{value}>"'), Outcome.PASS,
+     "left out: the original itself answers differently on them in two runs"),
+    ("a real difference beside the unstable input", change('    return "<" + str(value) + ">"', '    return f"<{value!r}>"'),
+     Outcome.FAIL, "different behaviour"),
+]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_tree(FIXTURES / "untyped", tmp_path_factory.mktemp("protocols") / "project")
+    (root / MODULE).write_text(SOURCE)
+    (root / "tests" / "test_protocols.py").write_text(TESTS)
+    return root
+
+
+@pytest.mark.parametrize(("label", "edits", "expected", "words"), ROWS, ids=[r[0] for r in ROWS])
+def test_unusual_inputs(make_context: VariantFactory, project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                        label: str, edits: dict[str, str | None], expected: Outcome, words: str) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    result = EquivalenceGate().check(make_context(project, edits, budgets=FAST))
+    assert result.outcome is expected, result
+    assert any(words in e.message for e in result.evidence) or words in result.summary, result
