@@ -30,6 +30,7 @@ class GateOptions:
     all_gates: bool = False
     isolation: Isolation = Isolation.STRICT
     budgets: Budgets = field(default_factory=Budgets)
+    many_verdicts: bool = True  # more patches against the same original are coming (trace its tests)
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ def gate_patch(
             config=target.config, kernel=target.kernel,
             variant=Variant(original, variant_root, changes, patch.text),
             scratch=scratch / "gates", budgets=options.budgets, isolation=options.isolation,
+            trace_tests=options.many_verdicts,
         )
         results = run_gates(ctx, gates, all_gates=options.all_gates, observer=observer)
     decision = admit(results)

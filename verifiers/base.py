@@ -147,6 +147,10 @@ class GateContext:
     scratch: Path
     budgets: Budgets = field(default_factory=Budgets)
     isolation: Isolation = Isolation.STRICT
+    # Trace which files each of the original's tests reaches, the first time its suite runs, so
+    # that later verdicts on the same original run only the tests a change can affect. Tracing
+    # makes that run several times slower: `crucible gate`, judging one patch, does without.
+    trace_tests: bool = True
 
 
 class Gate(Protocol):

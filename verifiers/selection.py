@@ -30,6 +30,7 @@ class Baseline:
     changed: dict[str, list[str]]  # what the run changed of the judge (the tamper baseline)
     touched: dict[str, list[str]]  # nodeid -> project-relative source files its calls reached
     isolation: str
+    traced: bool = True  # False: `touched` was not recorded (the run was not traced)
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,8 @@ def select(ctx: GateContext, baseline: Baseline) -> Selection:
         return Selection(None, f"all {total} test(s): the import-time state of {', '.join(stateful)} changed")
     files = {c.path for c in ctx.variant.changes if c.path.endswith(".py")} | {
         c.renamed_from for c in ctx.variant.changes if c.renamed_from}
+    if not baseline.traced:
+        return Selection(None, f"all {total} test(s): the original's run was not traced")
     chosen = sorted(t for t, reached in baseline.touched.items() if files & set(reached))
     if not chosen:
         return Selection(None, f"all {total} test(s): none of them was seen to reach the changed file(s)")

@@ -91,17 +91,21 @@ class TestSuiteGate:
         """The original's suite once per original tree (traced, cached); the variant's, whole on
         that first run, else only the tests that reach the change."""
         baseline = cached_baseline(ctx)
+        if baseline is not None and ctx.trace_tests and not baseline.traced:
+            baseline = None  # more verdicts on this original are coming: worth tracing it now
         if baseline is None:
             with ThreadPoolExecutor(max_workers=2) as pool:
-                original_future = pool.submit(run_test_suite, ctx, ctx.variant.original_root, "original", None, True)
+                original_future = pool.submit(run_test_suite, ctx, ctx.variant.original_root, "original", None,
+                                              ctx.trace_tests)
                 variant_future = pool.submit(run_test_suite, ctx, ctx.variant.root, "variant")
                 original, variant = original_future.result(), variant_future.result()
             broken = _original_problem(self.NAME, original)
             if broken is not None:
                 return broken
-            baseline = _baseline(original)
+            baseline = _baseline(original, traced=ctx.trace_tests)
             store_baseline(ctx, baseline)
-            selection = Selection(None, f"all {len(baseline.passed)} test(s) (the original's were traced now)")
+            how = "traced now" if ctx.trace_tests else "run now, untraced: one verdict"
+            selection = Selection(None, f"all {len(baseline.passed)} test(s) (the original's were {how})")
         else:
             selection = select(ctx, baseline)
             variant = run_test_suite(ctx, ctx.variant.root, "variant", selection.tests)
@@ -124,11 +128,11 @@ def _original_problem(name: str, original: SuiteRun) -> GateResult | None:
     return None
 
 
-def _baseline(original: SuiteRun) -> Baseline:
+def _baseline(original: SuiteRun, *, traced: bool) -> Baseline:
     outcomes = original.outcomes or {}
     return Baseline({t: o.passed for t, o in outcomes.items()}, {t: o.message for t, o in outcomes.items() if not o.passed},
                     original.fingerprints.changed() if original.fingerprints is not None else {},
-                    original.touched or {}, original.sandbox.isolation)
+                    original.touched or {}, original.sandbox.isolation, traced)
 
 
 def _rerun_broken(name: str, ctx: GateContext, first: GateResult, broken: list[str]) -> GateResult:

@@ -36,6 +36,7 @@ def run_gate_command(args: argparse.Namespace, out: TextIO) -> int:
             all_gates=args.all_gates,
             isolation=Isolation.WEAK if args.allow_weak_isolation else Isolation.STRICT,
             budgets=budgets_from(args),
+            many_verdicts=False,
         )
         console = Console(file=out, highlight=False, soft_wrap=True)
         with GateProgress(console) as progress:

@@ -3,6 +3,7 @@ passes gets through; hangs, crashes, vanished reports, skips and fork bombs all 
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
 
@@ -231,3 +232,23 @@ def test_after_the_first_run_only_the_tests_that_reach_the_change_run(
     assert broken.outcome is Outcome.FAIL and "test_run_respects_step_limit" in broken.summary, broken
     stateful = TestSuiteGate().check(make_context(tiny, {limits: source + "\nLOG: list[str] = []\n"}, budgets=BUDGETS))
     assert "all 3 test(s): the import-time state of agent.limits changed" in stateful.summary, stateful
+
+
+@STRICT_ONLY
+def test_one_verdict_runs_the_original_untraced_and_a_run_traces_it_later(
+    make_context: VariantFactory, tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`crucible gate` (one patch) does not pay for tracing: the whole suite runs on both sides.
+    The next verdict of a run on the same original traces it, and selects from then on."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    limits = "agent/limits.py"
+    source = (tiny / limits).read_text()
+    benign = {limits: source.replace("max(0, MAX_STEPS - used)", "max(MAX_STEPS - used, 0)")}
+    once = TestSuiteGate().check(dataclasses.replace(make_context(tiny, benign, budgets=BUDGETS), trace_tests=False))
+    assert once.outcome is Outcome.PASS and "the original's were run now, untraced: one verdict" in once.summary, once
+    again = TestSuiteGate().check(dataclasses.replace(make_context(tiny, benign, budgets=BUDGETS), trace_tests=False))
+    assert "all 3 test(s): the original's run was not traced" in again.summary, again
+    traced = TestSuiteGate().check(make_context(tiny, benign, budgets=BUDGETS))
+    assert "the original's were traced now" in traced.summary, traced
+    selected = TestSuiteGate().check(make_context(tiny, benign, budgets=BUDGETS))
+    assert "2 of 3 test(s): those whose calls reach agent/limits.py" in selected.summary, selected
