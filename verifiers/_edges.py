@@ -11,6 +11,7 @@ Self-contained (stdlib only): copied into the sandboxed tree as `_crucible_edges
 from __future__ import annotations
 
 import collections.abc
+import copy
 import types
 import typing
 from collections.abc import Callable, Sequence
@@ -80,6 +81,8 @@ def edge_values(kind: Any) -> list[Any]:
         return ["", " ", "a", "A", "\u00e9", "a\nb"]
     if kind is bytes:
         return [b"", b"\x00"]
+    if isinstance(kind, typing.TypeVar):  # any item type: numbers, equal ones of two types among them
+        return [v for c in kind.__constraints__ for v in edge_values(c)][:8] if kind.__constraints__ else [1, 1.0, 0, -1]
     if origin in (typing.Union, types.UnionType) and args:
         return [value for arg in args for value in (edge_values(arg) if arg is not type(None) else [None])][:12]
     inner = edge_values(args[0]) if args else []
@@ -100,23 +103,26 @@ def edge_values(kind: Any) -> list[Any]:
 
 
 def edge_inputs(names: Sequence[str], hints: typing.Mapping[str, Any], base: tuple[Any, ...],
-                admissible: Callable[[tuple[Any, ...], dict[str, Any]], bool]) -> Inputs:
-    """`base` with one parameter at a time replaced by each of its type's edge values."""
+                admissible: Callable[[tuple[Any, ...], dict[str, Any]], bool],
+                keywords: typing.Mapping[str, Any] | None = None) -> Inputs:
+    """`base` (with its `keywords`) with one parameter at a time replaced by each of its type's
+    edge values."""
     found: Inputs = []
     for position, name in enumerate(names):
         for value in edge_values(hints.get(name)) if name in hints else []:
             args = (*base[:position], value, *base[position + 1:])
-            if admissible(args, {}) and len(found) < LIMIT:
-                found.append((args, {}))
+            if admissible(args, dict(keywords or {})) and len(found) < LIMIT:
+                found.append((args, dict(keywords or {})))
     return found
 
 
 def mutations(recorded: Inputs, admissible: Callable[[tuple[Any, ...], dict[str, Any]], bool],
-              kinds: Sequence[Any] = ()) -> Inputs:
-    """Recorded inputs, each argument changed the way real callers differ: a list emptied,
-    reversed, with its first item doubled, or passed as a one-shot iterator; a number negated,
-    zero, or an equal number of the other type; a string emptied. Where the parameter is
-    annotated (`kinds`, by position), only changes its annotation allows."""
+              kinds: Sequence[Any] = (), keyword_kinds: typing.Mapping[str, Any] | None = None) -> Inputs:
+    """Recorded inputs, each argument (positional or keyword) changed the way real callers differ:
+    a list emptied, reversed, with its first item doubled or followed by an equal number of the
+    other type, or passed as a one-shot iterator or in a less common container; a number negated,
+    zero, or an equal number of the other type; a string emptied. Where the parameter is annotated
+    (`kinds` by position, `keyword_kinds` by name), only changes its annotation allows."""
     found: Inputs = []
     for args, kwargs in recorded:
         for position, value in enumerate(args):
@@ -125,12 +131,20 @@ def mutations(recorded: Inputs, admissible: Callable[[tuple[Any, ...], dict[str,
                 candidate = (*args[:position], changed, *args[position + 1:])
                 if admissible(candidate, kwargs) and len(found) < LIMIT:
                     found.append((candidate, dict(kwargs)))
+        for name, value in kwargs.items():
+            for changed in (v for v in _variants(value) if conforms(v, (keyword_kinds or {}).get(name))):
+                named = {**kwargs, name: changed}
+                if admissible(args, named) and len(found) < LIMIT:
+                    found.append((args, named))
     return found
 
 
 def _variants(value: Any) -> list[Any]:
     if type(value) is list:
         return [[], value[::-1], value[:1] + value, *_other_number(value), iter(list(value)), *_protocols(value)] if value else [iter([])]
+    if type(value).__name__ in ("list_iterator", "tuple_iterator"):  # a recorded one-shot iterator: the same
+        rest = list(copy.copy(value))                                 # changes to what it still yields
+        return [iter(changed) for changed in _variants(rest) if type(changed) is list]
     if type(value) is tuple and value:
         return [(), value[::-1], iter(value), *_protocols(list(value))]
     if type(value) is range:  # (a list of a long range would cost more than the call it feeds)

@@ -108,12 +108,12 @@ def _edge_inputs(fn: Callable[..., Any], owner: Any, hints: Mapping[str, Any], k
         declared = typing.get_type_hints(fn)
     except (TypeError, ValueError, NameError):
         return []
-    recorded = [item for item in known if not item[1]][:16]  # (a method's recorded arguments include `self`)
-    found = edges.mutations(recorded, admissible, [declared.get(n) for n in names])
-    base = known[0][0] if known else ()
+    recorded = known[:16]  # (a method's recorded arguments include `self`)
+    found = edges.mutations(recorded, admissible, [declared.get(n) for n in names], declared)
+    base, keywords = known[0] if known else ((), {})
     if owner is not None or len(base) != len(names):
         return found  # type: ignore[no-any-return]
-    return [*found, *edges.edge_inputs(names, {**hints, **declared}, base, admissible)]
+    return [*found, *edges.edge_inputs(names, {**hints, **declared}, base, admissible, keywords)]
 
 
 def _picklable(item: object) -> bool:

@@ -3,7 +3,9 @@ what named functions receive and which test or benchmark reaches them."""
 
 from __future__ import annotations
 
+import ast
 import json
+import re
 import shutil
 import sys
 from collections.abc import Sequence
@@ -19,6 +21,7 @@ __all__ = ["RECORDINGS", "Recording", "benchmark_files", "record_inputs"]
 
 RECORDINGS: Final = "_crucible_recordings.pkl"
 _PLUGIN: Final = "_crucible_record_plugin"
+_WORD: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,50 @@ def benchmark_files(root: Path, benchmarks: str | None) -> list[str]:
     return [p for p in iter_files(root, benchmarks) if p.rsplit("/", 1)[-1].startswith(("bench_", "test_")) and p.endswith(".py")]
 
 
+def mentioning(root: Path, tests: str, targets: Sequence[tuple[str, str]]) -> list[str]:
+    """The test files that name a target, or a function of its module that (directly or not)
+    calls it, or its class: where its inputs come from. Recording only needs inputs, so a file
+    this misses costs inputs, never a verdict's honesty; none found: the whole suite."""
+    names: set[str] = set()
+    for module, qualname in targets:
+        names.add(qualname.split(".")[0])
+        names.add(qualname.split(".")[-1])
+        names |= _callers(root, module, qualname.split(".")[-1])
+    if (root / tests).is_file():
+        return []
+    chosen = []
+    for relative in iter_files(root, tests):
+        name = relative.rsplit("/", 1)[-1]
+        if not (name.startswith("test_") and name.endswith(".py") or name.endswith("_test.py")):
+            continue
+        try:
+            words = set(_WORD.findall((root / relative).read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError):
+            return []
+        if words & names:
+            chosen.append(relative)
+    return chosen
+
+
+def _callers(root: Path, module: str, name: str) -> set[str]:
+    """Names of the functions and classes of `module` that reach `name` through others of it."""
+    path = root / (module.replace(".", "/") + ".py")
+    if not path.is_file():
+        path = root / module.replace(".", "/") / "__init__.py"
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        return set()
+    uses = {node.name: {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} | {
+                n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)}
+            for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    reached, frontier = set(), {name}
+    while frontier:
+        frontier = {caller for caller, used in uses.items() if used & frontier and caller not in reached}
+        reached |= frontier
+    return reached
+
+
 def record_inputs(ctx: GateContext, targets: Sequence[tuple[str, str]], destination: Path | None = None, *,
                   tests: bool = True) -> Recording:
     """Run the original's tests (unless `tests` is False) and benchmarks (each once) under the
@@ -47,9 +94,10 @@ def record_inputs(ctx: GateContext, targets: Sequence[tuple[str, str]], destinat
     out = workdir / "_crucible_recorded.pkl"
     b = ctx.budgets
     limits = SandboxLimits(b.test_seconds, b.test_cpu_seconds, b.memory_bytes, b.file_bytes, b.processes)
+    suite = (mentioning(workdir, ctx.config.tests, targets) or [ctx.config.tests]) if tests else []
     argv = [
         sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "pytest_benchmark.plugin",
-        "-p", _PLUGIN, "--benchmark-disable", "--rootdir", str(workdir), *([ctx.config.tests] if tests else []),
+        "-p", _PLUGIN, "--benchmark-disable", "--rootdir", str(workdir), *suite,
         *benchmark_files(workdir, ctx.config.benchmarks),
     ]
     env = {

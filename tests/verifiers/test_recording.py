@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import FIXTURES, VariantFactory
-from verifiers.recording import record_inputs
+from verifiers.recording import mentioning, record_inputs
 from verifiers.tree import copy_tree
 
 MODULE = "seqtools/shapes.py"
@@ -83,3 +83,17 @@ def test_every_function_shape_is_recorded_and_the_suite_still_passes(make_contex
     assert inputs["seqtools.shapes:Box.put"][0][1] == {"times": 2}
     assert inputs["seqtools.shapes:doubled"] == [((4,), {})]  # a closure: traced instead
     assert "tests/test_shapes.py::test_shapes" in recording.coverage
+
+
+def test_the_recorder_runs_the_test_files_that_name_the_function_or_its_callers(tmp_path: Path) -> None:
+    """A private helper's inputs come from the tests of the public function that calls it."""
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "core.py").write_text(
+        "def _helper(x):\n    return x\n\n\ndef public(x):\n    return _helper(x)\n\n\ndef other(x):\n    return x\n")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_public.py").write_text("from lib.core import public\n")
+    (tmp_path / "tests" / "test_other.py").write_text("from lib.core import other\n")
+    (tmp_path / "tests" / "helpers.py").write_text("from lib.core import public\n")
+    assert mentioning(tmp_path, "tests", [("lib.core", "_helper")]) == ["tests/test_public.py"]
+    assert mentioning(tmp_path, "tests", [("lib.core", "other")]) == ["tests/test_other.py"]
+    assert mentioning(tmp_path, "tests", [("lib.core", "nowhere")]) == []  # then: the whole suite
