@@ -55,13 +55,14 @@ def OBSERVE(job: Mapping[str, Any], watch: Any) -> dict[str, Any]:
         return {"state": {name: _state_value(module, name, encoding) for name in names}, "callables": functions}
     owner, _ = resolve(job["module"], job["qualname"])
     fn = bound_callable(owner, module, job["qualname"])
+    changed = fn  # whose changed lines the probe watches
     report: dict[str, Any] = {}
     if job.get("generate"):
         import _crucible_inputs as chooser  # type: ignore[import-not-found, unused-ignore]
 
         if job.get("stub"):  # the types live in a .pyi stub: inputs are built from them
             report["stub"] = chooser.apply_stub(fn, module, job["stub"], job["qualname"])
-
+        owner, fn = _constructor(job["qualname"], owner, fn)
         inputs, report = _choose(job, owner, fn, module, chooser)
         report["inputs"] = base64.b64encode(pickle.dumps(inputs)).decode("ascii")
         report["calls"] = [encoding.call_text(a, k) for a, k in inputs]
@@ -69,13 +70,22 @@ def OBSERVE(job: Mapping[str, Any], watch: Any) -> dict[str, Any]:
         inputs = [((), evaluate_arguments(text, module)) for text in job["literal_inputs"]]
     else:
         inputs = inputs_of(job["inputs"])
+        owner, fn = _constructor(job["qualname"], owner, fn)
     mutables = [n for n, v in vars(module).items() if not n.startswith("__") and isinstance(v, (list, dict, set, bytearray))]
-    probe = LineProbe(fn, job.get("hunks", []))
+    probe = LineProbe(changed, job.get("hunks", []))
     state = StateWatch(module, mutables, encoding)
     report["observations"] = _observe_all(fn, state, inputs, probe, encoding, set(job.get("skip", [])))
     report["unreached"] = sorted(min(h) for h in probe.pending)
     report["hunks"] = probe.hunks
     return report
+
+
+def _constructor(qualname: str, owner: Any, fn: Callable[..., Any]) -> tuple[Any, Callable[..., Any]]:
+    """A class's `__init__` is observed by what it builds: the class is called (without a `self`
+    to pass), and the new object compared by its fields."""
+    if qualname.endswith(".__init__") and inspect.isclass(owner):
+        return None, owner
+    return owner, fn
 
 
 def _choose(job: Mapping[str, Any], owner: Any, fn: Callable[..., Any], module: Any, chooser: Any) -> tuple[list[Any], dict[str, Any]]:
@@ -110,10 +120,26 @@ def _edge_inputs(fn: Callable[..., Any], owner: Any, hints: Mapping[str, Any], k
         return []
     recorded = known[:16]  # (a method's recorded arguments include `self`)
     found = edges.mutations(recorded, admissible, [declared.get(n) for n in names], declared)
+    if _spreads(fn) and owner is None:  # f(*items): also called with the items as one list, one iterator
+        for args, kwargs in recorded:
+            for packed in ([list(args)], [iter(args)]) if args else ():
+                if admissible(tuple(packed), kwargs):
+                    found.append((tuple(packed), dict(kwargs)))
     base, keywords = known[0] if known else ((), {})
     if owner is not None or len(base) != len(names):
         return found  # type: ignore[no-any-return]
     return [*found, *edges.edge_inputs(names, {**hints, **declared}, base, admissible, keywords)]
+
+
+def _spreads(fn: Callable[..., Any]) -> bool:
+    """Whether `fn` takes its positional arguments as `*args` alone (as `merge(*dicts)`, which
+    many such APIs also accept as one iterable)."""
+    try:
+        parameters = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return False
+    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)]
+    return len(positional) == 1 and positional[0].kind is inspect.Parameter.VAR_POSITIONAL
 
 
 def _picklable(item: object) -> bool:

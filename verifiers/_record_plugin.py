@@ -64,10 +64,10 @@ def _profile(frame: FrameType, event: str, arg: object) -> None:
     if target is None:
         return
     try:
-        arguments = _arguments(frame)
+        positional, named = _arguments(frame)
     except Exception:
         return
-    _record(target, arguments)
+    _record(target, (positional[1:], named) if target.endswith(".__init__") else (positional, named))
 
 
 def _record(target: str, arguments: tuple[tuple[Any, ...], dict[str, Any]]) -> None:
@@ -115,7 +115,7 @@ def _watch(target: str, function: types.FunctionType) -> bool:
         except TypeError:
             return original(*args, **kwargs)
         positional, named = _split(bound)
-        _record(target, (positional, named))
+        _record(target, (positional[1:], named) if target.endswith(".__init__") else (positional, named))
         return original(*args, **kwargs)
 
     function.__code__ = _trampoline.__code__

@@ -51,10 +51,22 @@ class Thing:
     pass
 
 
+class Pipeline:
+    def __init__(self, *steps):
+        if len(steps) == 1 and not callable(steps[0]):
+            steps = steps[0]
+        self.steps = tuple(steps)
+
+    def __call__(self, value):
+        for step in self.steps:
+            value = step(value)
+        return value
+
+
 def label(value):
     return "<" + str(value) + ">"
 '''
-TESTS = '''from seqtools.protocols import Thing, is_iterable, label, last, merged, smallest
+TESTS = '''from seqtools.protocols import Pipeline, Thing, is_iterable, label, last, merged, smallest
 
 
 def test_protocols() -> None:
@@ -64,6 +76,7 @@ def test_protocols() -> None:
     assert smallest([1, 3, 2]) == 1
     assert [label(v) for v in (5, "a", [1], 2.5)] == ["<5>", "<a>", "<[1]>", "<2.5>"]
     assert label(Thing()).startswith("<<")
+    assert Pipeline(abs, str)(-3) == "3"
 '''
 
 
@@ -89,6 +102,10 @@ ROWS = [
     ("same text, built another way; one recorded input shows its own address",
      change('    return "<" + str(value) + ">"', '    return f"<{value}>"'), Outcome.PASS,
      "left out: the original itself answers differently on them in two runs"),
+    ("a constructor keeps the iterable it was given (a generator is spent after one call)",
+     change("        self.steps = tuple(steps)", "        self.steps = steps"), Outcome.FAIL, "different behaviour on an edge-case input"),
+    ("a constructor builds the same tuple another way", change("        self.steps = tuple(steps)", "        self.steps = (*steps,)"),
+     Outcome.PASS, "every changed line ran"),
     ("a real difference beside the unstable input", change('    return "<" + str(value) + ">"', '    return f"<{value!r}>"'),
      Outcome.FAIL, "different behaviour"),
 ]
