@@ -88,7 +88,7 @@ def edge_values(kind: Any) -> list[Any]:
     inner = edge_values(args[0]) if args else []
     lists: list[list[Any]] = [[], [inner[0]], [inner[0], inner[0]], inner[:3]] if inner else [[]]
     if origin in (list, collections.abc.Sequence, collections.abc.MutableSequence):
-        return [*lists, NotReversible(lists[-1])]
+        return lists
     if origin in _ITERABLES:  # one-shot iterators: a second pass finds nothing
         return [*lists, *(iter(items) for items in lists), *_protocols(lists[-1])]
     if origin in (set, frozenset, collections.abc.Set) and inner:
@@ -174,7 +174,9 @@ def _other_number(items: list[Any]) -> list[Any]:
 
 
 def conforms(value: Any, kind: Any) -> bool:
-    """Whether `value` is allowed by the annotation `kind` (None: not annotated, anything is)."""
+    """Whether `value` is allowed by the annotation `kind` (None: not annotated, anything is),
+    down to the items of a list, tuple or list iterator. A list or sequence type promises
+    `reversed()` and `__iter__`: the containers that refuse them are for iterables only."""
     if kind is None or kind is Any:
         return True
     origin = typing.get_origin(kind) or kind
@@ -185,7 +187,24 @@ def conforms(value: Any, kind: Any) -> bool:
     if kind is int:
         return type(value) in (int, bool)
     if origin in _ITERABLES:  # what iter() accepts, the old sequence protocol included
-        return isinstance(value, collections.abc.Iterable) or isinstance(value, OldSequence)
+        return (isinstance(value, collections.abc.Iterable) or isinstance(value, OldSequence)) and _items_conform(value, kind)
+    if isinstance(value, (NotReversible, OldSequence)) and origin in (list, collections.abc.Sequence, collections.abc.MutableSequence):
+        return False
     if origin in (collections.abc.Sequence, collections.abc.MutableSequence):
-        return isinstance(value, (list, tuple, str))
+        return isinstance(value, (list, tuple, str)) and _items_conform(value, kind)
+    if origin is list:
+        return isinstance(value, list) and _items_conform(value, kind)
     return isinstance(value, origin) if isinstance(origin, type) else True
+
+
+def _items_conform(value: Any, kind: Any) -> bool:
+    args = typing.get_args(kind)
+    if not args:
+        return True
+    if type(value) in (list, tuple, NotReversible):
+        items = list(value)
+    elif type(value).__name__ in ("list_iterator", "tuple_iterator"):
+        items = list(copy.copy(value))
+    else:
+        return True
+    return all(conforms(item, args[0]) for item in items)
