@@ -47,6 +47,10 @@ def smallest(items):
     return min(items)
 
 
+def latest(times: list[int]) -> int:
+    return sorted(times)[-1]
+
+
 class Thing:
     pass
 
@@ -66,7 +70,7 @@ class Pipeline:
 def label(value):
     return "<" + str(value) + ">"
 '''
-TESTS = '''from seqtools.protocols import Pipeline, Thing, is_iterable, label, last, merged, smallest
+TESTS = '''from seqtools.protocols import Pipeline, Thing, is_iterable, label, last, latest, merged, smallest
 
 
 def test_protocols() -> None:
@@ -74,6 +78,7 @@ def test_protocols() -> None:
     assert last([1, 2, 3]) == 3
     assert merged({1: 1}, {2: 2}) == {1: 1, 2: 2}
     assert smallest([1, 3, 2]) == 1
+    assert latest([3, 5, 4]) == 5
     assert [label(v) for v in (5, "a", [1], 2.5)] == ["<5>", "<a>", "<[1]>", "<2.5>"]
     assert label(Thing()).startswith("<<")
     assert Pipeline(abs, str)(-3) == "3"
@@ -99,6 +104,8 @@ ROWS = [
     ("the last of equal minima instead of the first (1 and 1.0)",
      change("    return min(items)", "    best = items[0]\n    for item in items:\n        if item <= best:\n            best = item\n    return best"),
      Outcome.FAIL, "different behaviour on an edge-case input"),
+    ("list[int] promises reversed() and holds no 1.0: max of the reversed list is the same",
+     change("    return sorted(times)[-1]", "    return max(reversed(times)) if times else sorted(times)[-1]"), Outcome.PASS, "equivalent"),
     ("same text, built another way; one recorded input shows its own address",
      change('    return "<" + str(value) + ">"', '    return f"<{value}>"'), Outcome.PASS,
      "left out: the original itself answers differently on them in two runs"),
