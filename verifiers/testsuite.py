@@ -55,6 +55,7 @@ class SuiteRun:
     fingerprints: Fingerprints | None = None
     benchmarks: dict[str, list[float]] | None = None  # pytest-benchmark's samples, when it ran
     touched: dict[str, list[str]] | None = None  # traced runs: the source files each test reached
+    collected: list[str] | None = None  # the node ids pytest collected
 
     def failure(self) -> str | None:
         """Why this run cannot be compared at all, or None."""
@@ -94,11 +95,16 @@ class TestSuiteGate:
         if baseline is not None and ctx.trace_tests and not baseline.traced:
             baseline = None  # more verdicts on this original are coming: worth tracing it now
         if baseline is None:
-            with ThreadPoolExecutor(max_workers=2) as pool:
-                original_future = pool.submit(run_test_suite, ctx, ctx.variant.original_root, "original", None,
-                                              ctx.trace_tests)
-                variant_future = pool.submit(run_test_suite, ctx, ctx.variant.root, "variant")
-                original, variant = original_future.result(), variant_future.result()
+            if ctx.trace_tests:
+                with ThreadPoolExecutor(max_workers=2) as pool:
+                    original_future = pool.submit(run_test_suite, ctx, ctx.variant.original_root, "original", None, True)
+                    variant_future = pool.submit(run_test_suite, ctx, ctx.variant.root, "variant")
+                    original, variant = original_future.result(), variant_future.result()
+            else:
+                quick, variant = _against_collection(self.NAME, ctx)
+                if quick is not None:
+                    return quick
+                original = run_test_suite(ctx, ctx.variant.original_root, "original")
             broken = _original_problem(self.NAME, original)
             if broken is not None:
                 return broken
@@ -114,6 +120,28 @@ class TestSuiteGate:
         if result.outcome is not Outcome.FAIL or not broken_tests:
             return result
         return _rerun_broken(self.NAME, ctx, result, [b for b in broken_tests if b])
+
+
+def _against_collection(name: str, ctx: GateContext) -> tuple[GateResult | None, SuiteRun]:
+    """One verdict, nothing cached: the variant's whole suite, and beside it only the collection of
+    the original's (its test ids, and what collecting changed of the judge). When every test the
+    original collects runs and passes on the variant, cleanly, every test the original passes does:
+    the verdict needs no run of the original. Anything else (a failure, a test missing, a change of
+    the judge the collection does not explain) is left to the full comparison, with this run of the
+    variant."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        collection_future = pool.submit(run_test_suite, ctx, ctx.variant.original_root, "original-collection", None,
+                                        False, True)
+        variant_future = pool.submit(run_test_suite, ctx, ctx.variant.root, "variant")
+        collection, variant = collection_future.result(), variant_future.result()
+    if collection.problem or collection.failure() or not collection.collected or any(not o.passed for o in (collection.outcomes or {}).values()):
+        return None, variant
+    collected = Baseline({t: True for t in collection.collected}, {},
+                         collection.fingerprints.changed() if collection.fingerprints is not None else {}, {},
+                         collection.sandbox.isolation, traced=False)
+    why = f"all {len(collected.passed)} test(s) the original collects; each passes on the variant, so the original's run was not needed"
+    verdict = _judge(name, collected, variant, Selection(None, why))
+    return (verdict if verdict.outcome is Outcome.PASS else None), variant
 
 
 def _original_problem(name: str, original: SuiteRun) -> GateResult | None:
@@ -198,14 +226,17 @@ def _tampered(name: str, changed: list[str], isolation: Evidence) -> GateResult:
     return GateResult(name, Outcome.ERROR, f"the variant's run tampered with the judge: {changed[0]}", (*evidence, isolation))
 
 
-def run_test_suite(ctx: GateContext, tree: Path, label: str, only: list[str] | None = None, trace: bool = False) -> SuiteRun:
+def run_test_suite(ctx: GateContext, tree: Path, label: str, only: list[str] | None = None, trace: bool = False,
+                   collect_only: bool = False) -> SuiteRun:
     """Run the suite (or the tests `only` names) on a fresh copy of `tree` (the copy is the only
-    writable place); with `trace`, noting the source files each test reaches."""
+    writable place); with `trace`, noting the source files each test reaches; with `collect_only`,
+    only collecting it."""
     workdir = copy_tree(tree, ctx.scratch / f"tests-{label}")
     budgets = ctx.budgets
     limits = SandboxLimits(budgets.test_seconds, budgets.test_cpu_seconds, budgets.memory_bytes, budgets.file_bytes, budgets.processes)
     argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "pytest_benchmark.plugin",
-            "--benchmark-disable", "--rootdir", str(workdir), *(only if only else [ctx.config.tests])]
+            "--benchmark-disable", "--rootdir", str(workdir), *(["--collect-only"] if collect_only else []),
+            *(only if only else [ctx.config.tests])]
     return run_harnessed(ctx, workdir, argv, limits, trace=trace)
 
 
@@ -226,8 +257,9 @@ def run_harnessed(ctx: GateContext, workdir: Path, argv: list[str], limits: Sand
         messages = listener.messages()
     except ChannelBroken as exc:
         return SuiteRun(sandboxed, None, f"its report channel was tampered with: {exc}")
+    collected = next((m.data for m in messages if m.kind == "collected" and isinstance(m.data, list)), None)
     return SuiteRun(sandboxed, _outcomes(messages), None, fingerprints(messages), _benchmarks(messages),
-                    _touched(messages, workdir) if trace else None)
+                    _touched(messages, workdir) if trace else None, [str(t) for t in collected] if collected is not None else None)
 
 
 def _touched(messages: list[Message], workdir: Path) -> dict[str, list[str]]:

@@ -238,16 +238,20 @@ def test_after_the_first_run_only_the_tests_that_reach_the_change_run(
 def test_one_verdict_runs_the_original_untraced_and_a_run_traces_it_later(
     make_context: VariantFactory, tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """`crucible gate` (one patch) does not pay for tracing: the whole suite runs on both sides.
-    The next verdict of a run on the same original traces it, and selects from then on."""
+    """`crucible gate` (one patch) does not pay for tracing, nor for the original's run when the
+    variant passes every test the original collects; a broken test still needs the original's run
+    (it may fail there too) and is found. A run's verdicts trace the original once, then select."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     limits = "agent/limits.py"
     source = (tiny / limits).read_text()
     benign = {limits: source.replace("max(0, MAX_STEPS - used)", "max(MAX_STEPS - used, 0)")}
+    broken = {limits: source.replace("max(0, MAX_STEPS - used)", "max(0, MAX_STEPS - used - 1)")}
     once = TestSuiteGate().check(dataclasses.replace(make_context(tiny, benign, budgets=BUDGETS), trace_tests=False))
-    assert once.outcome is Outcome.PASS and "the original's were run now, untraced: one verdict" in once.summary, once
-    again = TestSuiteGate().check(dataclasses.replace(make_context(tiny, benign, budgets=BUDGETS), trace_tests=False))
-    assert "all 3 test(s): the original's run was not traced" in again.summary, again
+    assert once.outcome is Outcome.PASS and "so the original's run was not needed" in once.summary, once
+    fails = TestSuiteGate().check(dataclasses.replace(make_context(tiny, broken, budgets=BUDGETS), trace_tests=False))
+    assert fails.outcome is Outcome.FAIL and "test_run_respects_step_limit" in fails.summary, fails
+    again = TestSuiteGate().check(dataclasses.replace(make_context(tiny, broken, budgets=BUDGETS), trace_tests=False))
+    assert "the original's run was not traced" in str(again.evidence), again  # its untraced run is cached
     traced = TestSuiteGate().check(make_context(tiny, benign, budgets=BUDGETS))
     assert "the original's were traced now" in traced.summary, traced
     selected = TestSuiteGate().check(make_context(tiny, benign, budgets=BUDGETS))
