@@ -74,7 +74,7 @@ def edge_values(kind: Any) -> list[Any]:
     if kind is bool:
         return [False, True]
     if kind is int:
-        return [0, 1, -1, 2**63, -(2**63) - 1]
+        return [0, 1, -1, 2, -2, 2**63, -(2**63) - 1]
     if kind is float:
         return [0.0, -0.0, float("nan"), float("inf"), float("-inf"), 1, True]  # 1 and True: equal values, other types
     if kind is str:
@@ -131,11 +131,29 @@ def mutations(recorded: Inputs, admissible: Callable[[tuple[Any, ...], dict[str,
                 candidate = (*args[:position], changed, *args[position + 1:])
                 if admissible(candidate, kwargs) and len(found) < LIMIT:
                     found.append((candidate, dict(kwargs)))
+                    found += _one_shot_elsewhere(candidate, kwargs, position, kinds, admissible, LIMIT - len(found))
         for name, value in kwargs.items():
             for changed in (v for v in _variants(value) if conforms(v, (keyword_kinds or {}).get(name))):
                 named = {**kwargs, name: changed}
                 if admissible(args, named) and len(found) < LIMIT:
                     found.append((args, named))
+    return found
+
+
+def _one_shot_elsewhere(args: tuple[Any, ...], kwargs: dict[str, Any], changed: int, kinds: Sequence[Any],
+                        admissible: Callable[[tuple[Any, ...], dict[str, Any]], bool], room: int) -> Inputs:
+    """A changed input again, with another argument that is a list, tuple or string passed as a
+    one-shot iterator: bugs often need both at once (a negative start on an iterator)."""
+    found: Inputs = []
+    for position, value in enumerate(args):
+        if position == changed or type(value) not in (list, tuple, str) or not value or len(found) >= room:
+            continue
+        one_shot = iter(list(value))
+        kind = kinds[position] if position < len(kinds) else None
+        if conforms(one_shot, kind):
+            candidate = (*args[:position], one_shot, *args[position + 1:])
+            if admissible(candidate, kwargs):
+                found.append((candidate, dict(kwargs)))
     return found
 
 
@@ -158,7 +176,7 @@ def _variants(value: Any) -> list[Any]:
     if type(value) is float and value == value:
         return [-value, 0.0, *([int(value)] if value.is_integer() else [])]
     if type(value) is str and value:
-        return ["", value.upper()]
+        return ["", value.upper(), iter(value)]
     return []
 
 

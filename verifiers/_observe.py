@@ -67,7 +67,7 @@ def OBSERVE(job: Mapping[str, Any], watch: Any) -> dict[str, Any]:
         report["inputs"] = base64.b64encode(pickle.dumps(inputs)).decode("ascii")
         report["calls"] = [encoding.call_text(a, k) for a, k in inputs]
     elif job.get("literal_inputs") is not None:
-        inputs = [((), evaluate_arguments(text, module)) for text in job["literal_inputs"]]
+        inputs = [as_call(fn, evaluate_arguments(text, module)) for text in job["literal_inputs"]]
     else:
         inputs = inputs_of(job["inputs"])
         owner, fn = _constructor(job["qualname"], owner, fn)
@@ -126,9 +126,23 @@ def _edge_inputs(fn: Callable[..., Any], owner: Any, hints: Mapping[str, Any], k
                 if admissible(tuple(packed), kwargs):
                     found.append((tuple(packed), dict(kwargs)))
     base, keywords = known[0] if known else ((), {})
+    base = _with_defaults(fn, names, base)
     if owner is not None or len(base) != len(names):
         return found  # type: ignore[no-any-return]
     return [*found, *edges.edge_inputs(names, {**hints, **declared}, base, admissible, keywords)]
+
+
+def _with_defaults(fn: Callable[..., Any], names: list[str], base: tuple[Any, ...]) -> tuple[Any, ...]:
+    """`base` with the positional parameters it leaves out at their defaults (so that each can be
+    varied too); unchanged when one of them has none."""
+    if len(base) >= len(names):
+        return base
+    try:
+        parameters = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return base
+    missing = [parameters[name].default for name in names[len(base):]]
+    return base if any(d is inspect.Parameter.empty for d in missing) else (*base, *missing)
 
 
 def _spreads(fn: Callable[..., Any]) -> bool:
@@ -332,6 +346,28 @@ def executable_lines(code: types.CodeType) -> set[int]:
 
 
 # -- arguments written as text by the symbolic search ----------------------------------------
+
+def as_call(fn: Callable[..., Any], named: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """Arguments by parameter name (as CrossHair reports them) as a call: `*args` spread after
+    the positional parameters before it, `**kwargs` merged, positional-only ones by position."""
+    try:
+        parameters = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return (), named
+    kinds = {p.kind for p in parameters}
+    named = dict(named)
+    args: list[Any] = []
+    if inspect.Parameter.VAR_POSITIONAL in kinds or inspect.Parameter.POSITIONAL_ONLY in kinds:
+        for parameter in parameters:
+            if parameter.kind in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD) and parameter.name in named:
+                args.append(named.pop(parameter.name))
+            elif parameter.kind is parameter.VAR_POSITIONAL and parameter.name in named:
+                args.extend(named.pop(parameter.name))
+    for parameter in parameters:
+        if parameter.kind is parameter.VAR_KEYWORD and isinstance(named.get(parameter.name), dict):
+            named.update(named.pop(parameter.name))
+    return tuple(args), named
+
 
 def evaluate_arguments(arguments: Mapping[str, str], module: Any) -> dict[str, Any]:
     """Keyword arguments from their reprs: literals, and calls of classes (and members of enums)

@@ -51,6 +51,19 @@ def latest(times: list[int]) -> int:
     return sorted(times)[-1]
 
 
+def exactly(items, n, predicate=bool):
+    if n < 0:
+        return False
+    return len([item for item in items if predicate(item)][: n + 1]) == n
+
+
+def positions(items, value, start=0):
+    if start < 0:
+        items = list(items)
+        start = max(len(items) + start, 0)
+    return [i for i, item in enumerate(items) if item == value and i >= start]
+
+
 class Thing:
     pass
 
@@ -70,7 +83,7 @@ class Pipeline:
 def label(value):
     return "<" + str(value) + ">"
 '''
-TESTS = '''from seqtools.protocols import Pipeline, Thing, is_iterable, label, last, latest, merged, smallest
+TESTS = '''from seqtools.protocols import Pipeline, Thing, exactly, is_iterable, label, last, latest, merged, positions, smallest
 
 
 def test_protocols() -> None:
@@ -79,6 +92,8 @@ def test_protocols() -> None:
     assert merged({1: 1}, {2: 2}) == {1: 1, 2: 2}
     assert smallest([1, 3, 2]) == 1
     assert latest([3, 5, 4]) == 5
+    assert exactly([1, 0], 1) and not exactly([1, 0, 1], 1)
+    assert positions([1, 2, 1], 1, 1) == [2]
     assert [label(v) for v in (5, "a", [1], 2.5)] == ["<5>", "<a>", "<[1]>", "<2.5>"]
     assert label(Thing()).startswith("<<")
     assert Pipeline(abs, str)(-3) == "3"
@@ -106,6 +121,12 @@ ROWS = [
      Outcome.FAIL, "different behaviour on an edge-case input"),
     ("list[int] promises reversed() and holds no 1.0: max of the reversed list is the same",
      change("    return sorted(times)[-1]", "    return max(reversed(times)) if times else sorted(times)[-1]"), Outcome.PASS, "equivalent"),
+    ("a guard for negative counts dropped",
+     change("    if n < 0:\n        return False\n    return len([item for item in items if predicate(item)][: n + 1]) == n",
+            "    import itertools\n    return len(list(itertools.islice(filter(predicate, items), n + 1))) == n"),
+     Outcome.FAIL, "different behaviour on an edge-case input"),
+    ("len() of what may be a one-shot iterator, on a negative start only",
+     change("        items = list(items)\n        start", "        start"), Outcome.FAIL, "different behaviour on an edge-case input"),
     ("same text, built another way; one recorded input shows its own address",
      change('    return "<" + str(value) + ">"', '    return f"<{value}>"'), Outcome.PASS,
      "left out: the original itself answers differently on them in two runs"),
