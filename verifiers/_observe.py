@@ -376,7 +376,38 @@ def evaluate_arguments(arguments: Mapping[str, str], module: Any) -> dict[str, A
     return {name: _evaluate(ast.parse(text, mode="eval").body, module) for name, text in arguments.items()}
 
 
+class ReturnsInTurn:
+    """The function CrossHair reports for a symbolic callable: it returns the given values in turn,
+    then the last one forever (`(x:=[…], lambda *a: x.pop(0) if len(x) > 1 else x[0])[1]`)."""
+
+    def __init__(self, values: list[Any]) -> None:
+        self.values = list(values)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.values.pop(0) if len(self.values) > 1 else self.values[0]
+
+    def __repr__(self) -> str:
+        return f"(x:={self.values!r}, lambda *a: x.pop(0) if len(x) > 1 else x[0])[1]"
+
+
+_IN_TURN = ast.dump(ast.parse("lambda *a: x.pop(0) if len(x) > 1 else x[0]", mode="eval").body)
+
+
+def _in_turn(node: ast.expr, module: Any) -> ReturnsInTurn | None:
+    """That exact shape, its values evaluated like any other argument; nothing else."""
+    if (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and node.slice.value == 1
+            and isinstance(node.value, ast.Tuple) and len(node.value.elts) == 2):
+        named, function = node.value.elts
+        if (isinstance(named, ast.NamedExpr) and named.target.id == "x" and isinstance(named.value, ast.List)
+                and ast.dump(function) == _IN_TURN):
+            return ReturnsInTurn(_evaluate(named.value, module))
+    return None
+
+
 def _evaluate(node: ast.expr, module: Any) -> Any:
+    in_turn = _in_turn(node, module)
+    if in_turn is not None:
+        return in_turn
     if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
         items = [_evaluate(e, module) for e in node.elts]
         return items if isinstance(node, ast.List) else tuple(items) if isinstance(node, ast.Tuple) else set(items)
