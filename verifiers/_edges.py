@@ -64,6 +64,19 @@ class ReadOnlyMapping(collections.abc.Mapping):  # type: ignore[type-arg]
         return f"__import__('types').MappingProxyType({self.data!r})"
 
 
+class Returns:
+    """A callable that returns one value whatever it is given (for a parameter typed Callable)."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.value
+
+    def __repr__(self) -> str:
+        return f"lambda *a, **k: {self.value!r}"
+
+
 def _protocols(items: list[Any]) -> list[Any]:
     return [OldSequence(items), NotReversible(items)]
 
@@ -81,6 +94,10 @@ def edge_values(kind: Any) -> list[Any]:
         return ["", " ", "a", "A", "\u00e9", "a\nb"]
     if kind is bytes:
         return [b"", b"\x00"]
+    if kind is Any or kind is object:
+        return [0, 1, None, ""]
+    if origin is collections.abc.Callable or kind is collections.abc.Callable:
+        return [bool, Returns(True), Returns(False), Returns(None)]
     if isinstance(kind, typing.TypeVar):  # any item type: numbers, equal ones of two types among them
         return [v for c in kind.__constraints__ for v in edge_values(c)][:8] if kind.__constraints__ else [1, 1.0, 0, -1]
     if origin in (typing.Union, types.UnionType) and args:
@@ -102,6 +119,31 @@ def edge_values(kind: Any) -> list[Any]:
     return []
 
 
+def first_edges(names: Sequence[str], hints: typing.Mapping[str, Any],
+                defaults: typing.Mapping[str, Any]) -> tuple[Any, ...] | None:
+    """An input made of each parameter's default, else its first edge value (None when one has
+    neither): the base to vary when nothing was recorded or drawn."""
+    base = []
+    for name in names:
+        if name in defaults:
+            base.append(defaults[name])
+            continue
+        values = edge_values(hints.get(name)) if name in hints else []
+        if not values:
+            return None
+        base.append(max(values, key=_fullness))  # the fullest: the others vary around it
+    return tuple(base)
+
+
+def _fullness(value: Any) -> int:
+    if isinstance(value, (list, tuple, str, bytes, dict, set, frozenset)):
+        return len(value) + 1
+    try:
+        return 1 if value else 0
+    except Exception:
+        return 0
+
+
 def edge_inputs(names: Sequence[str], hints: typing.Mapping[str, Any], base: tuple[Any, ...],
                 admissible: Callable[[tuple[Any, ...], dict[str, Any]], bool],
                 keywords: typing.Mapping[str, Any] | None = None) -> Inputs:
@@ -113,6 +155,8 @@ def edge_inputs(names: Sequence[str], hints: typing.Mapping[str, Any], base: tup
             args = (*base[:position], value, *base[position + 1:])
             if admissible(args, dict(keywords or {})) and len(found) < LIMIT:
                 found.append((args, dict(keywords or {})))
+                kinds = [hints.get(n) for n in names]
+                found += _one_shot_elsewhere(args, dict(keywords or {}), position, kinds, admissible, LIMIT - len(found))
     return found
 
 

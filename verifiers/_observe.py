@@ -127,6 +127,9 @@ def _edge_inputs(fn: Callable[..., Any], owner: Any, hints: Mapping[str, Any], k
                     found.append((tuple(packed), dict(kwargs)))
     base, keywords = known[0] if known else ((), {})
     base = _with_defaults(fn, names, base)
+    if not known and owner is None:  # nothing recorded or drawn (a parameter typed Callable, say)
+        defaults = {p.name: p.default for p in inspect.signature(fn).parameters.values() if p.default is not p.empty}
+        base = edges.first_edges(names, {**hints, **declared}, defaults) or ()
     if owner is not None or len(base) != len(names):
         return found  # type: ignore[no-any-return]
     return [*found, *edges.edge_inputs(names, {**hints, **declared}, base, admissible, keywords)]
