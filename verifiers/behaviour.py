@@ -20,9 +20,11 @@ from typing import Any
 from verifiers.base import GateContext, Outcome, Strength
 from verifiers.changes import ModuleChange, changed_hunks, function_index
 from verifiers.counterexamples import equivalence_test
-from verifiers.formal import Counterexample, FunctionVerdict, WorkerRun, blame, run_worker, tampered
+from verifiers.formal import Counterexample, FunctionVerdict, WorkerRun, blame, install_worker, run_worker, tampered
 from verifiers.observations import Disagreement, code_literals, compare
 from verifiers.tamper import tampering
+from verifiers.shadow import install_shadows
+from verifiers.tree import copy_tree
 from verifiers.z3proof import prove_equivalent
 
 __all__ = ["Trees", "check_function", "check_state"]
@@ -63,7 +65,7 @@ def _check_function(ctx: GateContext, trees: Trees, change: ModuleChange, qualna
         if proof is not None and proof.counterexample is not None:
             seeds.append(list(proof.counterexample))
     hunks: list[list[int]] = []  # only replayed (unannotated) code must be seen to run its changed lines
-    if replay and original_fn is not None and variant_fn is not None and qualname in change.changed:
+    if original_fn is not None and variant_fn is not None and qualname in change.changed:
         hunks = changed_hunks((ctx.variant.original_root / change.path).read_text(encoding="utf-8"),
                               (ctx.variant.root / change.path).read_text(encoding="utf-8"), original_fn, variant_fn)
     literals = code_literals([n for n in (original_fn, variant_fn) if n is not None])
@@ -103,7 +105,16 @@ def _check_further(ctx: GateContext, trees: Trees, change: ModuleChange, qualnam
     recorded = sum(1 for o in first.result["observations"][: first.result["recorded"]] if not o.get("slow"))
     outcome = _concrete(change.module, qualname, first.result, second.result, recorded, compared - recorded)
     if not replay:  # annotated: CrossHair searches the declared types
-        return _symbolic(ctx, trees, change, qualname, shadow, preconditions, first, replay, stub)
+        symbolic = _symbolic(ctx, trees, change, qualname, shadow, preconditions, first, replay, stub)
+        if compared and symbolic.summary.startswith(_INCONCLUSIVE):
+            unusable = _crosshair_unusable(ctx, trees, change, qualname, shadow, preconditions, stub)
+            if unusable is not None:
+                return _unreached(FunctionVerdict(
+                    change.module, qualname, Outcome.PASS,
+                    f"agreed on {compared} input(s) in separated runs; CrossHair cannot judge this function: on the "
+                    f"original against itself, {unusable} (its own report on the variant, {symbolic.summary}, proves "
+                    "nothing either way)", Strength.SAMPLED, compared), second.result)
+        return symbolic
     if not first.result.get("signature") or compared == 0:
         return outcome
     symbolic = _symbolic(ctx, trees, change, qualname, shadow, preconditions, first, replay, None)
@@ -115,6 +126,35 @@ def _check_further(ctx: GateContext, trees: Trees, change: ModuleChange, qualnam
         change.module, qualname, Outcome.PASS,
         f"agreed on {recorded} recorded and {compared - recorded} random input(s); {symbolic.summary} over types "
         f"inferred from them ({first.result['signature']})", Strength.BOUNDED, symbolic.paths), second.result)
+
+
+# What CrossHair says when it cannot be believed either way: a difference the separated runs do
+# not show, or a crash of the worker.
+_INCONCLUSIVE = ("CrossHair reports a difference on", "worker crashed")
+
+
+def _crosshair_unusable(ctx: GateContext, trees: Trees, change: ModuleChange, qualname: str, shadow: str,
+                        preconditions: list[str], stub: str | None) -> str | None:
+    """CrossHair on the ORIGINAL against its own copy (no variant code anywhere in that process):
+    when it reports a difference there too, or crashes, it cannot judge this function at all, and
+    its inconclusive report on the variant is the tool's, not the variant's doing — what the
+    separated runs established stands (sampled). Otherwise (None) the report stands, unknown: a
+    variant cannot buy its way down to sampled by upsetting CrossHair."""
+    tree = copy_tree(ctx.variant.original_root, ctx.scratch / f"equivalence-self-{change.module}-{qualname}")
+    install_shadows(ctx.variant.original_root, tree, {change.module: change.path})
+    install_worker(tree)
+    budget = _budget(ctx)
+    budget["search_seconds"] = budget["search_seconds"] * 2 / 3
+    job = {"role": "symbolic", "module": change.module, "shadow": shadow, "qualname": qualname, "budget": budget,
+           "shared_classes": trees.shared_classes.get(change.module, []), "preconditions": preconditions,
+           "signature": None, "stub": stub}
+    run = run_worker(ctx, tree, job, f"eq-self-{change.module}-{qualname}")
+    outcome = run.result.get("outcome")
+    if run.tampered is None and outcome == "fail" and run.result.get("counterexample"):
+        return f"it reports a difference too ({run.result['counterexample'].get('input', '?')})"
+    if run.tampered is None and outcome == "error":
+        return f"it fails too ({str(run.result.get('summary', ''))[:200]})"
+    return None
 
 
 def _without_unstable(ctx: GateContext, trees: Trees, change: ModuleChange, qualname: str, first: WorkerRun,

@@ -136,6 +136,12 @@ def _state(tree: ast.Module) -> dict[str, str]:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             state.update(_class_state(node) if isinstance(node, ast.ClassDef) else {})
             continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)):  # each imported name by its own binding:
+            for alias in node.names:                        # a neighbour dropped from the list changes nothing
+                single = ast.ImportFrom(node.module, [alias], node.level) if isinstance(node, ast.ImportFrom) else ast.Import([alias])
+                name = (alias.asname or alias.name).split(".")[0]
+                state[name] = state.get(name, "") + _code(single)
+            continue
         for name in _bound(node):
             state[name] = state.get(name, "") + _code(node)
     return state
