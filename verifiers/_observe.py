@@ -45,7 +45,8 @@ def inputs_of(blob: str) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
 # -- observing one version -------------------------------------------------------------------
 
 def OBSERVE(job: Mapping[str, Any], watch: Any) -> dict[str, Any]:
-    import _crucible_encode as encoding  # type: ignore[import-not-found]
+    import _crucible_edges  # type: ignore[import-not-found, unused-ignore]  # noqa: F401  # the inputs' classes, in
+    import _crucible_encode as encoding  # type: ignore[import-not-found]  # the fingerprint before the project loads
 
     watch.start()
     module = importlib.import_module(job["module"])
