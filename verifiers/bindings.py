@@ -4,6 +4,8 @@ imports included) and through plain aliases (`p = policy`), never by string matc
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +13,7 @@ from typing import Final
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import FullRepoManager, FullyQualifiedNameProvider, PositionProvider, QualifiedNameSource
+from libcst.metadata import FullRepoManager, FullyQualifiedNameProvider, MetadataWrapper, PositionProvider, QualifiedNameSource
 
 from verifiers.symbols import dotted_name
 
@@ -76,13 +78,24 @@ class Finding:
         return (self.kind, self.code)
 
 
+def metadata_wrapper(root: Path, relative: str) -> MetadataWrapper:
+    """One file's libcst tree with its fully qualified names resolved: shared by the analyses
+    that read the same file (resolving is most of their cost), per content."""
+    path = root / relative
+    return _wrapper(str(root), relative, hashlib.sha256(path.read_bytes()).hexdigest())
+
+
+@functools.lru_cache(maxsize=8)
+def _wrapper(root: str, relative: str, digest: str) -> MetadataWrapper:
+    path = str(Path(root) / relative)
+    return FullRepoManager(root, [path], {FullyQualifiedNameProvider}).get_metadata_wrapper_for_path(path)
+
+
 def find_violations(root: Path, relative: str, protected: ProtectedNames) -> list[Finding]:
     """Every violation in one file of the tree at `root`."""
     if relative.startswith("src/"):  # the src layout: module names start below src/
         root, relative = root / "src", relative.removeprefix("src/")
-    path = str(root / relative)
-    manager = FullRepoManager(str(root), [path], {FullyQualifiedNameProvider})
-    wrapper = manager.get_metadata_wrapper_for_path(path)
+    wrapper = metadata_wrapper(root, relative)
     parts = relative.rsplit(".", 1)[0].split("/")
     is_package = parts[-1] == "__init__"
     module = ".".join(parts[:-1] if is_package else parts)

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Final
 
 import libcst as cst
-from libcst.metadata import FullRepoManager, FullyQualifiedNameProvider
 
 from verifiers._confinement_check import Checker
 from verifiers._confinement_names import (
@@ -23,7 +22,7 @@ from verifiers._confinement_names import (
 )
 from verifiers._confinement_aliases import ParamWriteCollector
 from verifiers._confinement_resolve import Aliases, absolute_module, import_names
-from verifiers.bindings import Finding
+from verifiers.bindings import Finding, metadata_wrapper
 from verifiers.symbols import module_name_for
 from verifiers.tree import iter_files
 
@@ -72,8 +71,7 @@ def find_confinement(root: Path, relative: str, confinement: Confinement) -> lis
     """Every confinement finding in one file of the tree at `root`."""
     if relative.startswith("src/"):
         root, relative = root / "src", relative.removeprefix("src/")
-    path = str(root / relative)
-    wrapper = FullRepoManager(str(root), [path], {FullyQualifiedNameProvider}).get_metadata_wrapper_for_path(path)
+    wrapper = metadata_wrapper(root, relative)
     package = _package_of(relative)
     aliases = Aliases()
     for _ in range(2):  # twice, so that `b = a` after `a = json` is seen whatever the order
