@@ -11,6 +11,7 @@ when the process's fingerprint shows the judge untouched.
 from __future__ import annotations
 
 import collections
+import collections.abc
 import dataclasses
 import inspect
 import random
@@ -83,11 +84,64 @@ def shared_mutables(original: Any, variant: Any) -> list[str]:
     return names
 
 
+@dataclasses.dataclass
+class OneShots:
+    """One-shot iterators among CrossHair's arguments. CrossHair copies the arguments of one call
+    for the other, but an iterator it cannot copy (a generator) is handed to both versions: the
+    first to run would exhaust it and the second see it empty — a difference of the harness, not
+    of the code. Whichever version runs first (CrossHair runs them in both orders) takes the items
+    out; each gets its own fresh iterator over them, the second over a copy."""
+
+    taken: list[tuple[object, _Frozen]] = dataclasses.field(default_factory=list)
+
+    def __call__(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        values = [*args, *kwargs.values()]
+        if not any(value is shared for value in values for shared, _ in self.taken):
+            self.taken.clear()  # a new pair of calls: what the last one took was never shared
+        return tuple(self._fresh(a) for a in args), {k: self._fresh(v) for k, v in kwargs.items()}
+
+    def _fresh(self, value: Any) -> Any:
+        if not isinstance(value, collections.abc.Iterator):
+            return value
+        for index, (shared, items) in enumerate(self.taken):
+            if value is shared:
+                del self.taken[index]
+                return _thawed(items)
+        items = _frozen(value)
+        self.taken.append((value, items))
+        return _thawed(items)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Frozen:
+    """The items a one-shot iterator yielded (iterators among them frozen in turn)."""
+
+    items: list[Any]
+
+
+def _frozen(iterator: collections.abc.Iterator[Any], depth: int = 0) -> _Frozen:
+    """Every item (CrossHair's iterators are finite); iterators among them too, three levels down
+    (below that they stay shared). Never an IgnoreAttempt: raised in one version's call only, it
+    would read as a difference."""
+    return _Frozen([_frozen(i, depth + 1) if isinstance(i, collections.abc.Iterator) and depth < 3 else i
+                    for i in iterator])
+
+
+def _thawed(frozen: _Frozen) -> collections.abc.Iterator[Any]:
+    """A fresh iterator over what `frozen` holds, with copies of its items (as CrossHair copies)."""
+    from crosshair.copyext import CopyMode, deepcopyext
+
+    return iter([_thawed(i) if isinstance(i, _Frozen) else deepcopyext(i, CopyMode.BEST_EFFORT, {}) for i in frozen.items])
+
+
 def observed(fn: Callable[..., Any], module: Any, names: list[str], signature: inspect.Signature | None = None,
-             guard: Callable[[tuple[Any, ...], dict[str, Any]], bool] | None = None) -> Callable[..., Any]:
+             guard: Callable[[tuple[Any, ...], dict[str, Any]], bool] | None = None,
+             one_shots: Callable[[tuple[Any, ...], dict[str, Any]], tuple[tuple[Any, ...], dict[str, Any]]] | None = None,
+             ) -> Callable[..., Any]:
     """`fn`, returning its result together with the module containers it may have mutated,
-    presenting `signature` (types inferred from recorded inputs) to CrossHair, and skipping
-    (IgnoreAttempt) inputs that break the contract's preconditions."""
+    presenting `signature` (types inferred from recorded inputs) to CrossHair, skipping
+    (IgnoreAttempt) inputs that break the contract's preconditions, and giving one-shot arguments
+    a fresh iterator of their own (`OneShots`)."""
     import functools
 
     from crosshair import IgnoreAttempt
@@ -96,6 +150,8 @@ def observed(fn: Callable[..., Any], module: Any, names: list[str], signature: i
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if guard is not None and not guard(args, kwargs):
             raise IgnoreAttempt("precondition")  # type: ignore[no-untyped-call]
+        if one_shots is not None:
+            args, kwargs = one_shots(args, kwargs)
         random.seed(0)  # both versions draw from the same sequence, as in the separated runs
         result = drain(fn(*args, **kwargs))
         return (result, {name: getattr(module, name) for name in names}) if names else result
@@ -130,6 +186,7 @@ class Instruments:
 
 def instrument(modules: tuple[str, str]) -> Instruments:
     import crosshair.diff_behavior as db
+    from crosshair import IgnoreAttempt
     from crosshair.diff_behavior import ExceptionEquivalenceType
     from crosshair.statespace import StateSpace
     from crosshair.util import PathTimeout
@@ -154,6 +211,17 @@ def instrument(modules: tuple[str, str]) -> Instruments:
             return exc1 is None and exc2 is None
         return twins(type(exc1), type(exc2), modules)
 
+    describe = db.describe_behavior
+
+    def abandoning(fn: Callable[..., Any], args: Any) -> tuple[Any, BaseException | None]:
+        # CrossHair gave up on this path in one version's call (a symbolic value it could not
+        # follow): the path says nothing either way, and is dropped, never read as a difference.
+        returned, raised = describe(fn, args)
+        if isinstance(raised, IgnoreAttempt):
+            raise raised
+        return returned, raised
+
+    setattr(db, "describe_behavior", abandoning)
     setattr(StateSpace, "check_timeout", counting)
     setattr(db, "flexible_equal", lambda a, b: structurally_equal(a, b, modules))  # twin classes compare by fields
     setattr(db, "check_exception_equivalence", same_exception)
@@ -181,6 +249,7 @@ def compare_symbolic(job: Mapping[str, Any], owner_o: Any, owner_v: Any, origina
     infos = []
     conditions = job.get("preconditions", [])
     admitted = [0]  # calls whose inputs met the preconditions (the others are IgnoreAttempts)
+    one_shots = OneShots()
     for owner, module, name in ((owner_o, original, job["shadow"]), (owner_v, variant, job["module"])):
         info = function_info(owner, name, job["qualname"])
         # Always through `observed`: results that are iterators are drained (CrossHair would call
@@ -193,7 +262,7 @@ def compare_symbolic(job: Mapping[str, Any], owner_o: Any, owner_v: Any, origina
         fn, presented = resolved
         guard = counted(precondition(fn, variant, conditions), admitted)
         presented = signature if owner is None and signature is not None else presented
-        infos.append(FunctionInfo.from_fn(observed(fn, module, mutables, presented, guard)))
+        infos.append(FunctionInfo.from_fn(observed(fn, module, mutables, presented, guard, one_shots)))
     budget = job["budget"]
     options = fitted.options.overlay(AnalysisOptionSet(
         per_condition_timeout=budget["search_seconds"], per_path_timeout=budget["per_path_seconds"],

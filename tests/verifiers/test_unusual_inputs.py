@@ -15,7 +15,11 @@ from verifiers.tree import copy_tree
 
 MODULE = "seqtools/protocols.py"
 FAST = Budgets(search_seconds=2.0, function_seconds=12.0)
-SOURCE = '''"""Helpers as libraries write them: no annotations."""
+SOURCE = '''"""Helpers as libraries write them: no annotations (but one)."""
+
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def is_iterable(x):
@@ -82,8 +86,14 @@ class Pipeline:
 
 def label(value):
     return "<" + str(value) + ">"
+
+
+def first_or(items: list[int], default: T) -> int | T:
+    if items:
+        return items[0]
+    return default
 '''
-TESTS = '''from seqtools.protocols import Pipeline, Thing, exactly, is_iterable, label, last, latest, merged, positions, smallest
+TESTS = '''from seqtools.protocols import Pipeline, Thing, exactly, first_or, is_iterable, label, last, latest, merged, positions, smallest
 
 
 def test_protocols() -> None:
@@ -97,6 +107,7 @@ def test_protocols() -> None:
     assert [label(v) for v in (5, "a", [1], 2.5)] == ["<5>", "<a>", "<[1]>", "<2.5>"]
     assert label(Thing()).startswith("<<")
     assert Pipeline(abs, str)(-3) == "3"
+    assert first_or([], 4) == 4
 '''
 
 
@@ -136,6 +147,13 @@ ROWS = [
      Outcome.PASS, "every changed line ran"),
     ("a real difference beside the unstable input", change('    return "<" + str(value) + ">"', '    return f"<{value!r}>"'),
      Outcome.FAIL, "different behaviour"),
+    # CrossHair draws a generator for T; it cannot copy one, so both versions would get the same
+    # object and the second would find it spent: CrossHair's verdict would be lost (sampled at best).
+    ("a TypeVar default returned as it came, when CrossHair draws a generator for it",
+     change("    if items:\n        return items[0]\n    return default", "    return items[0] if items else default"),
+     Outcome.PASS, "1 bounded"),
+    ("the same shape, a real difference", change("    if items:\n        return items[0]\n    return default",
+                                                 "    return items[-1] if items else default"), Outcome.FAIL, "different behaviour"),
 ]
 
 
