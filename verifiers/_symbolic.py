@@ -137,22 +137,27 @@ def _thawed(frozen: _Frozen) -> collections.abc.Iterator[Any]:
 def observed(fn: Callable[..., Any], module: Any, names: list[str], signature: inspect.Signature | None = None,
              guard: Callable[[tuple[Any, ...], dict[str, Any]], bool] | None = None,
              one_shots: Callable[[tuple[Any, ...], dict[str, Any]], tuple[tuple[Any, ...], dict[str, Any]]] | None = None,
-             ) -> Callable[..., Any]:
+             side: str = "", calling: list[str] | None = None) -> Callable[..., Any]:
     """`fn`, returning its result together with the module containers it may have mutated,
     presenting `signature` (types inferred from recorded inputs) to CrossHair, skipping
     (IgnoreAttempt) inputs that break the contract's preconditions, and giving one-shot arguments
-    a fresh iterator of their own (`OneShots`)."""
+    a fresh iterator of their own (`OneShots`). `calling[0]` says whose code runs: "harness" while
+    the arguments are prepared, then `side`."""
     import functools
 
     from crosshair import IgnoreAttempt
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if calling is not None:
+            calling[0] = "harness"
         if guard is not None and not guard(args, kwargs):
             raise IgnoreAttempt("precondition")  # type: ignore[no-untyped-call]
         if one_shots is not None:
             args, kwargs = one_shots(args, kwargs)
         random.seed(0)  # both versions draw from the same sequence, as in the separated runs
+        if calling is not None:
+            calling[0] = side
         result = drain(fn(*args, **kwargs))
         return (result, {name: getattr(module, name) for name in names}) if names else result
 
@@ -182,6 +187,7 @@ class Instruments:
     files: dict[str, str]  # module file -> "original" / "variant", filled once both are loaded
     timeouts: collections.Counter[str]
     options: Any = None  # CrossHair's default options, read before the code under judgement ran
+    calling: list[str] = dataclasses.field(default_factory=lambda: [""])  # whose code runs: see `observed`
 
 
 def instrument(modules: tuple[str, str]) -> Instruments:
@@ -214,10 +220,13 @@ def instrument(modules: tuple[str, str]) -> Instruments:
     describe = db.describe_behavior
 
     def abandoning(fn: Callable[..., Any], args: Any) -> tuple[Any, BaseException | None]:
-        # CrossHair gave up on this path in one version's call (a symbolic value it could not
-        # follow): the path says nothing either way, and is dropped, never read as a difference.
+        # CrossHair gave up on this path while preparing the arguments or in the original's code
+        # (a symbolic value it could not follow): the path says nothing either way and is dropped,
+        # never read as a difference. Given up in the variant's code, it stays a difference, to be
+        # replayed: a variant must not hide a path by making CrossHair give up on it.
+        fitted.calling[0] = ""
         returned, raised = describe(fn, args)
-        if isinstance(raised, IgnoreAttempt):
+        if isinstance(raised, IgnoreAttempt) and fitted.calling[0] != "variant":
             raise raised
         return returned, raised
 
@@ -262,7 +271,8 @@ def compare_symbolic(job: Mapping[str, Any], owner_o: Any, owner_v: Any, origina
         fn, presented = resolved
         guard = counted(precondition(fn, variant, conditions), admitted)
         presented = signature if owner is None and signature is not None else presented
-        infos.append(FunctionInfo.from_fn(observed(fn, module, mutables, presented, guard, one_shots)))
+        side = "original" if module is original else "variant"
+        infos.append(FunctionInfo.from_fn(observed(fn, module, mutables, presented, guard, one_shots, side, fitted.calling)))
     budget = job["budget"]
     options = fitted.options.overlay(AnalysisOptionSet(
         per_condition_timeout=budget["search_seconds"], per_path_timeout=budget["per_path_seconds"],
