@@ -68,7 +68,13 @@ def OBSERVE(job: Mapping[str, Any], watch: Any) -> dict[str, Any]:
         report["inputs"] = base64.b64encode(pickle.dumps(inputs)).decode("ascii")
         report["calls"] = [encoding.call_text(a, k) for a, k in inputs]
     elif job.get("literal_inputs") is not None:
-        inputs = [as_call(fn, evaluate_arguments(text, module)) for text in job["literal_inputs"]]
+        inputs, report["replayed"], report["calls"] = [], [], []
+        for index, arguments in enumerate(job["literal_inputs"]):
+            rebuilt = rebuild_arguments(fn, arguments, module)
+            if rebuilt is not None:
+                inputs.append(as_call(fn, rebuilt))
+                report["replayed"].append(index)
+                report["calls"].append(encoding.call_text(*inputs[-1]))
     else:
         inputs = inputs_of(job["inputs"])
         owner, fn = _constructor(job["qualname"], owner, fn)
@@ -371,6 +377,29 @@ def as_call(fn: Callable[..., Any], named: dict[str, Any]) -> tuple[tuple[Any, .
         if parameter.kind is parameter.VAR_KEYWORD and isinstance(named.get(parameter.name), dict):
             named.update(named.pop(parameter.name))
     return tuple(args), named
+
+
+def rebuild_arguments(fn: Callable[..., Any], arguments: Mapping[str, str], module: Any) -> dict[str, Any] | None:
+    """`evaluate_arguments`, except that an argument CrossHair printed as an object that cannot be
+    rebuilt (`<generator object …>`) takes its parameter's default, when there is one, and a
+    generator without one is replayed as an empty iterator; None when the input cannot be rebuilt
+    at all. What is replayed is what the counterexample shows."""
+    try:
+        defaults = {name: p.default for name, p in inspect.signature(fn).parameters.items() if p.default is not p.empty}
+    except (TypeError, ValueError):
+        defaults = {}
+    rebuilt: dict[str, Any] = {}
+    for name, text in arguments.items():
+        try:
+            rebuilt.update(evaluate_arguments({name: text}, module))
+        except Exception:  # what cannot be rebuilt is not replayed
+            if name in defaults and text.startswith("<"):
+                rebuilt[name] = defaults[name]
+            elif text.startswith("<generator object "):
+                rebuilt[name] = iter(())
+            else:
+                return None
+    return rebuilt
 
 
 def evaluate_arguments(arguments: Mapping[str, str], module: Any) -> dict[str, Any]:

@@ -11,7 +11,6 @@ when the process's fingerprint shows the judge untouched.
 from __future__ import annotations
 
 import collections
-import collections.abc
 import dataclasses
 import inspect
 import random
@@ -84,65 +83,13 @@ def shared_mutables(original: Any, variant: Any) -> list[str]:
     return names
 
 
-@dataclasses.dataclass
-class OneShots:
-    """One-shot iterators among CrossHair's arguments. CrossHair copies the arguments of one call
-    for the other, but an iterator it cannot copy (a generator) is handed to both versions: the
-    first to run would exhaust it and the second see it empty — a difference of the harness, not
-    of the code. Whichever version runs first (CrossHair runs them in both orders) takes the items
-    out; each gets its own fresh iterator over them, the second over a copy."""
-
-    taken: list[tuple[object, _Frozen]] = dataclasses.field(default_factory=list)
-
-    def __call__(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
-        values = [*args, *kwargs.values()]
-        if not any(value is shared for value in values for shared, _ in self.taken):
-            self.taken.clear()  # a new pair of calls: what the last one took was never shared
-        return tuple(self._fresh(a) for a in args), {k: self._fresh(v) for k, v in kwargs.items()}
-
-    def _fresh(self, value: Any) -> Any:
-        if not isinstance(value, collections.abc.Iterator):
-            return value
-        for index, (shared, items) in enumerate(self.taken):
-            if value is shared:
-                del self.taken[index]
-                return _thawed(items)
-        items = _frozen(value)
-        self.taken.append((value, items))
-        return _thawed(items)
-
-
-@dataclasses.dataclass(frozen=True)
-class _Frozen:
-    """The items a one-shot iterator yielded (iterators among them frozen in turn)."""
-
-    items: list[Any]
-
-
-def _frozen(iterator: collections.abc.Iterator[Any], depth: int = 0) -> _Frozen:
-    """Every item (CrossHair's iterators are finite); iterators among them too, three levels down
-    (below that they stay shared). Never an IgnoreAttempt: raised in one version's call only, it
-    would read as a difference."""
-    return _Frozen([_frozen(i, depth + 1) if isinstance(i, collections.abc.Iterator) and depth < 3 else i
-                    for i in iterator])
-
-
-def _thawed(frozen: _Frozen) -> collections.abc.Iterator[Any]:
-    """A fresh iterator over what `frozen` holds, with copies of its items (as CrossHair copies)."""
-    from crosshair.copyext import CopyMode, deepcopyext
-
-    return iter([_thawed(i) if isinstance(i, _Frozen) else deepcopyext(i, CopyMode.BEST_EFFORT, {}) for i in frozen.items])
-
-
 def observed(fn: Callable[..., Any], module: Any, names: list[str], signature: inspect.Signature | None = None,
              guard: Callable[[tuple[Any, ...], dict[str, Any]], bool] | None = None,
-             one_shots: Callable[[tuple[Any, ...], dict[str, Any]], tuple[tuple[Any, ...], dict[str, Any]]] | None = None,
              side: str = "", calling: list[str] | None = None) -> Callable[..., Any]:
     """`fn`, returning its result together with the module containers it may have mutated,
     presenting `signature` (types inferred from recorded inputs) to CrossHair, skipping
-    (IgnoreAttempt) inputs that break the contract's preconditions, and giving one-shot arguments
-    a fresh iterator of their own (`OneShots`). `calling[0]` says whose code runs: "harness" while
-    the arguments are prepared, then `side`."""
+    (IgnoreAttempt) inputs that break the contract's preconditions. `calling[0]` says whose code
+    runs: "harness" while the arguments are checked, then `side`."""
     import functools
 
     from crosshair import IgnoreAttempt
@@ -153,8 +100,6 @@ def observed(fn: Callable[..., Any], module: Any, names: list[str], signature: i
             calling[0] = "harness"
         if guard is not None and not guard(args, kwargs):
             raise IgnoreAttempt("precondition")  # type: ignore[no-untyped-call]
-        if one_shots is not None:
-            args, kwargs = one_shots(args, kwargs)
         random.seed(0)  # both versions draw from the same sequence, as in the separated runs
         if calling is not None:
             calling[0] = side
@@ -248,6 +193,18 @@ def function_info(owner: Any, module_name: str, qualname: str) -> Any:
     return FunctionInfo.from_class(owner, qualname.split(".")[-1])
 
 
+# The differences CrossHair reports (best first) that the parent replays: one it cannot rebuild (an
+# argument printed as `<generator object …>`) or that the separated runs do not show may stand
+# beside one they do.
+DIFFERENCES_REPLAYED = 5
+
+
+def _difference(diff: Any) -> dict[str, Any]:
+    mutated = diff.result1.get_differing_arg_mutations(diff.result2)
+    return {"input": ", ".join(f"{k}={v}" for k, v in diff.args.items()), "arguments": dict(diff.args),
+            "original": diff.result1.describe(mutated), "variant": diff.result2.describe(mutated)}
+
+
 def compare_symbolic(job: Mapping[str, Any], owner_o: Any, owner_v: Any, original: Any, variant: Any,
                      fitted: Instruments, mutables: list[str], signature: inspect.Signature | None = None) -> dict[str, Any]:
     import crosshair.diff_behavior as db
@@ -258,7 +215,6 @@ def compare_symbolic(job: Mapping[str, Any], owner_o: Any, owner_v: Any, origina
     infos = []
     conditions = job.get("preconditions", [])
     admitted = [0]  # calls whose inputs met the preconditions (the others are IgnoreAttempts)
-    one_shots = OneShots()
     for owner, module, name in ((owner_o, original, job["shadow"]), (owner_v, variant, job["module"])):
         info = function_info(owner, name, job["qualname"])
         # Always through `observed`: results that are iterators are drained (CrossHair would call
@@ -272,7 +228,7 @@ def compare_symbolic(job: Mapping[str, Any], owner_o: Any, owner_v: Any, origina
         guard = counted(precondition(fn, variant, conditions), admitted)
         presented = signature if owner is None and signature is not None else presented
         side = "original" if module is original else "variant"
-        infos.append(FunctionInfo.from_fn(observed(fn, module, mutables, presented, guard, one_shots, side, fitted.calling)))
+        infos.append(FunctionInfo.from_fn(observed(fn, module, mutables, presented, guard, side, fitted.calling)))
     budget = job["budget"]
     options = fitted.options.overlay(AnalysisOptionSet(
         per_condition_timeout=budget["search_seconds"], per_path_timeout=budget["per_path_seconds"],
@@ -291,11 +247,9 @@ def compare_symbolic(job: Mapping[str, Any], owner_o: Any, owner_v: Any, origina
     if isinstance(diffs, str):
         return {"outcome": "unknown", "summary": f"CrossHair cannot analyse it: {diffs}", "paths": paths}
     if diffs:
-        diff = diffs[0]
-        mutated = diff.result1.get_differing_arg_mutations(diff.result2)
-        return {"outcome": "fail", "summary": "different behaviour", "paths": paths, "counterexample": {
-            "input": ", ".join(f"{k}={v}" for k, v in diff.args.items()), "arguments": dict(diff.args),
-            "original": diff.result1.describe(mutated), "variant": diff.result2.describe(mutated)}}
+        found = [_difference(diff) for diff in diffs[:DIFFERENCES_REPLAYED]]
+        return {"outcome": "fail", "summary": "different behaviour", "paths": paths, "counterexample": found[0],
+                "counterexamples": found}
     if nondeterministic:
         return {"outcome": "unknown", "summary": "repeated executions were not deterministic", "paths": paths}
     if timeouts["variant"] > 2 * timeouts["original"] + 1:

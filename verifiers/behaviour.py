@@ -249,32 +249,39 @@ def _symbolic(ctx: GateContext, trees: Trees, change: ModuleChange, qualname: st
                                                     **{f"class {shadow}.{c}": ["(gone)"] for c in shared}})
         return tampered(change.module, qualname, forged) if forged else _verdict(change.module, qualname, result)
     if result.get("outcome") == "fail" and result.get("counterexample"):
-        return _confirm(ctx, trees, change, qualname, result["counterexample"])
+        return _confirm(ctx, trees, change, qualname, result)
     verdict = _verdict(change.module, qualname, result)
     return blame(verdict, ctx, trees.joint, result, _diffbehavior(ctx, job),
                  f"in a copy of the patched project with the original {change.path} saved as module {shadow}")
 
 
-def _confirm(ctx: GateContext, trees: Trees, change: ModuleChange, qualname: str, found: dict[str, Any]) -> FunctionVerdict:
-    """Replay the symbolic search's difference in separated processes: only a difference they
-    observe rejects with a counterexample."""
-    job = {"role": "observe", "module": change.module, "qualname": qualname, "literal_inputs": [found.get("arguments", {})]}
+def _confirm(ctx: GateContext, trees: Trees, change: ModuleChange, qualname: str, reported: dict[str, Any]) -> FunctionVerdict:
+    """Replay the symbolic search's differences (the best few it reports) in separated processes:
+    only a difference they observe rejects with a counterexample, on the input they ran."""
+    found = reported.get("counterexamples") or [reported["counterexample"]]
+    job = {"role": "observe", "module": change.module, "qualname": qualname,
+           "literal_inputs": [f.get("arguments", {}) for f in found]}
     label = f"{change.module}-{qualname}"
     first = run_worker(ctx, trees.original, job, f"eq-confirm-original-{label}")
     second = run_worker(ctx, trees.variant, job, f"eq-confirm-variant-{label}")
-    if "observations" not in first.result or "observations" not in second.result:
+    best = found[0]
+    if not first.result.get("observations") or "observations" not in second.result:
         return FunctionVerdict(change.module, qualname, Outcome.UNKNOWN,
-                               f"CrossHair reports a difference on ({found.get('input')}) that separated runs could not replay: "
-                               f"original {found.get('original')}, variant {found.get('variant')}")
+                               f"CrossHair reports a difference on ({best.get('input')}) that separated runs could not replay: "
+                               f"original {best.get('original')}, variant {best.get('variant')}")
     problem = _untrusted(change.module, qualname, second, first)
     if problem is not None:
         return problem
-    calls = [str(found.get("input", "?"))]
-    disagreement, _ = compare(first.result["observations"], second.result["observations"], calls)
+    if first.result.get("replayed") != second.result.get("replayed"):
+        return FunctionVerdict(change.module, qualname, Outcome.UNKNOWN,
+                               f"CrossHair reports a difference on ({best.get('input')}); the two versions could not "
+                               "rebuild the same inputs to replay it")
+    disagreement, _ = compare(first.result["observations"], second.result["observations"], first.result["calls"])
     if disagreement is None:
         return FunctionVerdict(change.module, qualname, Outcome.UNKNOWN,
-                               f"CrossHair reports a difference on ({calls[0]}) that separated runs do not show "
-                               "(nondeterminism, or a process that was tampered with)")
+                               f"CrossHair reports a difference on ({best.get('input')}) that separated runs do not show "
+                               f"(nondeterminism, or a process that was tampered with; {len(first.result['calls'])} of "
+                               f"{len(found)} reported input(s) replayed)")
     return _disagreement(change.module, qualname, disagreement, kind="a symbolic", symbolic=True)
 
 
