@@ -4,6 +4,7 @@ let the admission rule decide, and record the verdict."""
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -95,9 +96,16 @@ def gate_patch(
             scratch=scratch / "gates", budgets=options.budgets, isolation=options.isolation,
             trace_tests=options.many_verdicts,
         )
-        results = run_gates(ctx, gates, all_gates=options.all_gates, observer=observer)
+        results = run_gates(ctx, gates, all_gates=options.all_gates, observer=observer, ahead=_ahead(options))
     decision = admit(results)
     return _record(target, patch, decision, proposer, parent, time.perf_counter() - started)
+
+
+def _ahead(options: GateOptions) -> frozenset[str]:
+    """One verdict waits for every gate: the test suite (the slowest) starts beside the static
+    gates when there is a core for it. Many verdicts (`run`, `redteam`) already keep the cores busy
+    with other candidates, and a suite run for a candidate a static gate rejects would be waste."""
+    return frozenset({"tests"}) if not options.many_verdicts and (os.cpu_count() or 1) >= 2 else frozenset()
 
 
 def _record(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from verifiers.admit import accepts
@@ -48,25 +49,35 @@ def run_gates(
     *,
     all_gates: bool = False,
     observer: GateObserver | None = None,
+    ahead: frozenset[str] = frozenset(),
 ) -> tuple[GateResult, ...]:
     """Every gate's result, in order. After the first rejection the rest are `skipped`
     (not run), unless `all_gates` asks for a full audit. What changed is computed here, from the
-    two trees, whatever list the caller brought (see `changed_files`)."""
+    two trees, whatever list the caller brought (see `changed_files`).
+
+    The gates named in `ahead` start at once, beside the others (one verdict waits on them all:
+    the test suite then overlaps the static gates). Their results are read in their turn and
+    decide nothing before it; after an earlier rejection one is `skipped`, saying it ran ahead."""
     ctx = replace(ctx, variant=replace(ctx.variant, changes=changed_files(ctx.variant)))
     results: list[GateResult] = []
     rejected_by: str | None = None
-    for gate in gates:
-        if rejected_by is not None and not all_gates:
-            results.append(_not_run(gate, rejected_by))
-            continue
-        if observer is not None:
-            observer(gate.NAME, None)
-        result = _run_one(gate, ctx)
-        results.append(result)
-        if observer is not None:
-            observer(gate.NAME, result)
-        if not accepts(result):
-            rejected_by = rejected_by or gate.NAME
+    early = [gate for gate in gates if gate.NAME in ahead]
+    with ThreadPoolExecutor(max_workers=max(1, len(early))) as pool:
+        started = {gate.NAME: pool.submit(_run_one, gate, ctx) for gate in early}
+        for gate in gates:
+            if rejected_by is not None and not all_gates:
+                if gate.NAME in started:
+                    started[gate.NAME].result()  # the workspace is left as it was before it goes
+                results.append(_not_run(gate, rejected_by, ran_ahead=gate.NAME in started))
+                continue
+            if observer is not None:
+                observer(gate.NAME, None)
+            result = started[gate.NAME].result() if gate.NAME in started else _run_one(gate, ctx)
+            results.append(result)
+            if observer is not None:
+                observer(gate.NAME, result)
+            if not accepts(result):
+                rejected_by = rejected_by or gate.NAME
     return tuple(results)
 
 
@@ -91,11 +102,10 @@ def changed_files(variant: Variant) -> tuple[FileChange, ...]:
     return tuple(changes)
 
 
-def _not_run(gate: Gate, rejected_by: str) -> GateResult:
-    return GateResult(
-        gate.NAME, Outcome.SKIPPED, f"not run: rejected earlier by {rejected_by}",
-        skip_reason=SkipReason.NOT_RUN,
-    )
+def _not_run(gate: Gate, rejected_by: str, *, ran_ahead: bool = False) -> GateResult:
+    summary = (f"not counted: rejected earlier by {rejected_by} (it ran ahead, beside the earlier gates)" if ran_ahead
+               else f"not run: rejected earlier by {rejected_by}")
+    return GateResult(gate.NAME, Outcome.SKIPPED, summary, skip_reason=SkipReason.NOT_RUN)
 
 
 def _run_one(gate: Gate, ctx: GateContext) -> GateResult:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import ClassVar
 
@@ -93,3 +94,46 @@ def test_runner_catches_a_gate_that_changes_the_workspace(make_context: VariantF
     (result_,) = run_gates(make_context(tiny, {"agent/x.py": "X = 1\n"}), [Tampering()])
     assert result_.outcome is Outcome.ERROR
     assert "variant copy: agent/core.py" in result_.evidence[0].message
+
+
+class Signalling:
+    NAME: ClassVar[str] = "signalling"
+    DESCRIPTION: ClassVar[str] = "says it has started"
+
+    def __init__(self, started: threading.Event) -> None:
+        self.started = started
+
+    def check(self, ctx: GateContext) -> GateResult:
+        self.started.set()
+        return GateResult(self.NAME, Outcome.PASS, "ok")
+
+
+class Waiting:
+    NAME: ClassVar[str] = "waiting"
+    DESCRIPTION: ClassVar[str] = "passes only if the signalling gate starts while it runs"
+
+    def __init__(self, started: threading.Event, seconds: float) -> None:
+        self.started, self.seconds = started, seconds
+
+    def check(self, ctx: GateContext) -> GateResult:
+        beside = self.started.wait(self.seconds)
+        return GateResult(self.NAME, Outcome.PASS if beside else Outcome.FAIL, "beside" if beside else "alone")
+
+
+@pytest.mark.parametrize(("ahead", "seconds", "expected"), [
+    (frozenset({"signalling"}), 60.0, [Outcome.PASS, Outcome.PASS]),
+    (frozenset(), 0.5, [Outcome.FAIL, Outcome.SKIPPED]),
+], ids=["run ahead: beside the earlier gate", "in turn: after it"])
+def test_a_gate_run_ahead_starts_beside_the_earlier_ones(make_context: VariantFactory, tiny: Path, ahead: frozenset[str],
+                                                         seconds: float, expected: list[Outcome]) -> None:
+    started = threading.Event()
+    results = run_gates(make_context(tiny, {"agent/x.py": "X = 1\n"}), [Waiting(started, seconds), Signalling(started)],
+                        ahead=ahead)
+    assert [r.gate for r in results] == ["waiting", "signalling"]
+    assert [r.outcome for r in results] == expected
+
+
+def test_a_gate_run_ahead_counts_for_nothing_after_an_earlier_rejection(make_context: VariantFactory, tiny: Path) -> None:
+    results = run_gates(make_context(tiny, {"agent/x.py": "X = 1\n"}), [Crashing(), Passing()], ahead=frozenset({"passing"}))
+    assert [r.outcome for r in results] == [Outcome.ERROR, Outcome.SKIPPED]
+    assert results[1].skip_reason is SkipReason.NOT_RUN and "ran ahead" in results[1].summary
