@@ -102,10 +102,12 @@ def gate_patch(
 
 
 def _ahead(options: GateOptions) -> frozenset[str]:
-    """One verdict waits for every gate: the test suite (the slowest) starts beside the static
-    gates when there is a core for it. Many verdicts (`run`, `redteam`) already keep the cores busy
-    with other candidates, and a suite run for a candidate a static gate rejects would be waste."""
-    return frozenset({"tests"}) if not options.many_verdicts and (os.cpu_count() or 1) >= 2 else frozenset()
+    """One verdict waits for every gate: the two slow ones that run the code (the test suite and
+    the behavioural comparison) start beside the static gates when there is a core for them. Many
+    verdicts (`run`, `redteam`) already keep the cores busy with other candidates, and work for a
+    candidate an earlier gate rejects would be waste."""
+    slow = frozenset({"tests", "equivalence"})
+    return slow if not options.many_verdicts and (os.cpu_count() or 1) >= 2 else frozenset()
 
 
 def _record(
