@@ -143,6 +143,8 @@ def test_benchmark_gate(make_context: VariantFactory, label: str, edits: dict[st
     assert result.outcome is expected, result
     assert (result.speedup is not None and result.speedup > 1.5) is faster, result
     assert all(dict(e.data).keys() >= {"speedup", "low", "high"} for e in result.evidence)
+    # A slowdown is measured again before it rejects; a real one survives both sessions.
+    assert ("measured twice" in result.summary) is (expected is Outcome.FAIL), result.summary
 
 
 def test_benchmarks_that_cannot_run_on_the_original_are_an_error_not_a_pass(make_context: VariantFactory, tmp_path: Path,
