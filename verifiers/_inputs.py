@@ -124,10 +124,25 @@ def draw(kind: Any, domain: Domain, depth: int) -> Any:
     if origin in (dict, collections.abc.Mapping) and len(args) == 2:
         return {draw(args[0], domain, depth + 1): draw(args[1], domain, depth + 1) for _ in range(size)}
     if origin in (typing.Union, types.UnionType) and args:
-        return draw(rng.choice(args), domain, depth + 1)
+        for member in rng.sample(args, len(args)):  # a member with no strategy leaves the others
+            try:
+                return draw(member, domain, depth + 1)
+            except _NoStrategy:
+                continue
+        raise _NoStrategy(kind)
+    if isinstance(kind, type) and issubclass(kind, BaseException):
+        return _exception_class(kind, rng)(rng.choice(domain.strings))
+    if origin is type and args and isinstance(args[0], type) and issubclass(args[0], BaseException):
+        return _exception_class(args[0], rng)
     if origin is typing.Literal and args:
         return rng.choice(args)
     raise _NoStrategy(kind)
+
+
+def _exception_class(kind: type[BaseException], rng: Any) -> type[BaseException]:
+    """`kind`, or for any exception at all one a function rarely raises by itself (code that
+    raises its own ValueError instead of the caller's must not look the same)."""
+    return rng.choice([LookupError, RuntimeError]) if kind in (BaseException, Exception) else kind
 
 
 def precondition(fn: Callable[..., Any], module: Any, conditions: list[str]) -> Callable[[tuple[Any, ...], dict[str, Any]], bool]:
@@ -216,31 +231,65 @@ def apply_stub(fn: Callable[..., Any], module: Any, stub_path: str, qualname: st
     except (OSError, SyntaxError):
         return False
     namespace: dict[str, Any] = {**{n: getattr(typing, n) for n in typing.__all__}, **vars(module)}
-    for node in tree.body:
-        if isinstance(node, (ast.Import, ast.ImportFrom)) or (
-                isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)):  # `_T = TypeVar("_T")`
-            try:
-                exec(compile(ast.Module([node], []), stub_path, "exec"), namespace)
-            except Exception:
-                continue
-    definition = _stub_def(tree, qualname)
+    # The stub's own names: imports, type variables, aliases (`_Raisable = BaseException | …`),
+    # protocols a type variable is bound to. Twice, for names used before they are defined.
+    definitions = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom, ast.Assign, ast.ClassDef))
+                   or (isinstance(node, ast.AnnAssign) and node.value is not None)]
+    namespace["type_check_only"] = lambda declared: declared
+    owned = set(vars(module))
+    for node in [*definitions, *definitions]:
+        if isinstance(node, ast.ClassDef):  # never created (defining a protocol touches its bases'
+            if node.name not in owned:      # dicts, which the fingerprint watches): it stands for Any
+                namespace[node.name] = _StubOnly
+            continue
+        try:
+            exec(compile(ast.Module([node], []), stub_path, "exec"), namespace)
+        except ImportError:  # name by name; one a stub-only module (`_typeshed`) has stands for Any
+            if isinstance(node, ast.ImportFrom):
+                for alias in node.names:
+                    single = ast.ImportFrom(node.module, [alias], node.level)
+                    try:
+                        exec(compile(ast.fix_missing_locations(ast.Module([single], [])), stub_path, "exec"), namespace)
+                    except Exception:
+                        namespace[alias.asname or alias.name] = _StubOnly
+        except Exception:
+            continue
+    namespace.update(vars(module))  # the module's own classes, not the stub's declarations of them
+    target = inspect.unwrap(getattr(fn, "__func__", fn))
+    try:
+        parameters = inspect.signature(target).parameters
+    except (TypeError, ValueError):
+        return False
+    definition = _stub_def(tree, qualname, set(parameters))
     if definition is None:
         return False
     annotations: dict[str, Any] = {}
-    arguments = [*definition.args.posonlyargs, *definition.args.args, *definition.args.kwonlyargs]
+    arguments = [*definition.args.posonlyargs, *definition.args.args, *definition.args.kwonlyargs,
+                 *(a for a in (definition.args.vararg, definition.args.kwarg) if a is not None)]
     for node, name in [*((a.annotation, a.arg) for a in arguments), (definition.returns, "return")]:
-        if node is None:
+        if node is None or (name != "return" and name not in parameters):
             continue
         try:
             annotations[name] = _concrete(eval(compile(ast.Expression(node), stub_path, "eval"), namespace))
-        except Exception:
-            return False
-    target = inspect.unwrap(getattr(fn, "__func__", fn))
+        except Exception:  # a type the stub alone can name: that parameter stays unannotated
+            continue
+    if not set(annotations) - {"return"}:
+        return False
     target.__annotations__ = annotations
     return True
 
 
-def _stub_def(tree: Any, qualname: str) -> Any:
+class _StubOnly:
+    """A name imported from a module that exists only for type checkers (`_typeshed`): Any,
+    subscripted or not."""
+
+    def __class_getitem__(cls, item: Any) -> Any:
+        return Any
+
+
+def _stub_def(tree: Any, qualname: str, names: set[str]) -> Any:
+    """The stub's definition of `qualname`; of several overloads, the one whose parameters the
+    function has, most of them (the last such, usually the most general)."""
     import ast
 
     body = tree.body
@@ -251,7 +300,13 @@ def _stub_def(tree: Any, qualname: str) -> Any:
             return None
         body = found.body
     defs = [n for n in body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name]
-    return defs[-1] if defs else None
+
+    def fit(node: Any) -> tuple[bool, int]:
+        a = node.args
+        declared = {x.arg for x in [*a.posonlyargs, *a.args, *a.kwonlyargs, *(v for v in (a.vararg, a.kwarg) if v)]}
+        return declared <= names, len(declared)
+
+    return max(reversed(defs), key=fit) if defs else None
 
 
 def _concrete(kind: Any) -> Any:
@@ -259,7 +314,9 @@ def _concrete(kind: Any) -> Any:
     import typing
 
     if isinstance(kind, typing.TypeVar):
-        return kind.__bound__ or int
+        bound = kind.__bound__
+        usable = isinstance(bound, type) and not getattr(bound, "_is_protocol", False)
+        return bound if usable else int  # a protocol (`SupportsLessThan`) or a forward name: int has it
     origin, args = typing.get_origin(kind), typing.get_args(kind)
     if origin is None or not args:
         return kind

@@ -69,10 +69,11 @@ def OBSERVE(job: Mapping[str, Any], watch: Any) -> dict[str, Any]:
         report["calls"] = [encoding.call_text(a, k) for a, k in inputs]
     elif job.get("literal_inputs") is not None:
         inputs, report["replayed"], report["calls"] = [], [], []
+        twice = bool(job.get("shared_twice"))
         for index, arguments in enumerate(job["literal_inputs"]):
-            rebuilt = rebuild_arguments(fn, arguments, module)
+            rebuilt = rebuild_arguments(fn, arguments, module, shared=twice)
             if rebuilt is not None:
-                inputs.append(as_call(fn, rebuilt))
+                inputs.extend([as_call(fn, rebuilt)] * (2 if twice else 1))
                 report["replayed"].append(index)
                 report["calls"].append(encoding.call_text(*inputs[-1]))
     else:
@@ -379,11 +380,34 @@ def as_call(fn: Callable[..., Any], named: dict[str, Any]) -> tuple[tuple[Any, .
     return tuple(args), named
 
 
-def rebuild_arguments(fn: Callable[..., Any], arguments: Mapping[str, str], module: Any) -> dict[str, Any] | None:
+class SharedGenerator:
+    """One generator handed to two calls, as CrossHair hands the generator it draws for an argument
+    to both versions (it cannot copy a generator): a copy of it is itself, so the second call finds
+    what the first left."""
+
+    def __init__(self, items: tuple[Any, ...]) -> None:
+        self._items = iter(items)
+
+    def __iter__(self) -> SharedGenerator:
+        return self
+
+    def __next__(self) -> Any:
+        return next(self._items)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> SharedGenerator:
+        return self
+
+    def __repr__(self) -> str:
+        return "<generator shared by both calls>"
+
+
+def rebuild_arguments(fn: Callable[..., Any], arguments: Mapping[str, str], module: Any, *,
+                      shared: bool = False) -> dict[str, Any] | None:
     """`evaluate_arguments`, except that an argument CrossHair printed as an object that cannot be
     rebuilt (`<generator object …>`) takes its parameter's default, when there is one, and a
     generator without one is replayed as an empty iterator; None when the input cannot be rebuilt
-    at all. What is replayed is what the counterexample shows."""
+    at all. What is replayed is what the counterexample shows. `shared`: a generator is rebuilt
+    as one `SharedGenerator` over a few items instead (the same object in both calls)."""
     try:
         defaults = {name: p.default for name, p in inspect.signature(fn).parameters.items() if p.default is not p.empty}
     except (TypeError, ValueError):
@@ -393,7 +417,9 @@ def rebuild_arguments(fn: Callable[..., Any], arguments: Mapping[str, str], modu
         try:
             rebuilt.update(evaluate_arguments({name: text}, module))
         except Exception:  # what cannot be rebuilt is not replayed
-            if name in defaults and text.startswith("<"):
+            if shared and text.startswith("<generator object "):
+                rebuilt[name] = SharedGenerator((0, 1, 2))
+            elif name in defaults and text.startswith("<"):
                 rebuilt[name] = defaults[name]
             elif text.startswith("<generator object "):
                 rebuilt[name] = iter(())

@@ -107,7 +107,8 @@ def _check_further(ctx: GateContext, trees: Trees, change: ModuleChange, qualnam
     if not replay:  # annotated: CrossHair searches the declared types
         symbolic = _symbolic(ctx, trees, change, qualname, shadow, preconditions, first, replay, stub)
         if compared and symbolic.summary.startswith(_INCONCLUSIVE):
-            unusable = _crosshair_unusable(ctx, trees, change, qualname, shadow, preconditions, stub)
+            unusable = (symbolic.summary[symbolic.summary.index(_SHARED):] if _SHARED in symbolic.summary
+                        else _crosshair_unusable(ctx, trees, change, qualname, shadow, preconditions, stub))
             if unusable is not None:
                 return _unreached(FunctionVerdict(
                     change.module, qualname, Outcome.PASS,
@@ -120,6 +121,9 @@ def _check_further(ctx: GateContext, trees: Trees, change: ModuleChange, qualnam
     symbolic = _symbolic(ctx, trees, change, qualname, shadow, preconditions, first, replay, None)
     if symbolic.outcome is Outcome.FAIL:
         return symbolic
+    if _SHARED in symbolic.summary and outcome.outcome is Outcome.PASS:
+        return replace(outcome, summary=f"{outcome.summary}; CrossHair cannot judge this function: "
+                                        f"{symbolic.summary[symbolic.summary.index(_SHARED):]}")
     if symbolic.outcome is not Outcome.PASS:
         return _unreached(symbolic, second.result)
     return _unreached(FunctionVerdict(
@@ -278,11 +282,39 @@ def _confirm(ctx: GateContext, trees: Trees, change: ModuleChange, qualname: str
                                "rebuild the same inputs to replay it")
     disagreement, _ = compare(first.result["observations"], second.result["observations"], first.result["calls"])
     if disagreement is None:
+        shared = _shared_generator_explains(ctx, trees, change, qualname, found)
         return FunctionVerdict(change.module, qualname, Outcome.UNKNOWN,
                                f"CrossHair reports a difference on ({best.get('input')}) that separated runs do not show "
                                f"(nondeterminism, or a process that was tampered with; {len(first.result['calls'])} of "
-                               f"{len(found)} reported input(s) replayed)")
+                               f"{len(found)} reported input(s) replayed)" + (f"; {_SHARED} ({shared})" if shared else ""))
     return _disagreement(change.module, qualname, disagreement, kind="a symbolic", symbolic=True)
+
+
+# CrossHair cannot copy a generator it draws for an argument, so both versions get the same one:
+# the second finds it spent. When the original does the same against itself, the report is the
+# harness's, not the variant's.
+_SHARED = "the original itself answers differently when two calls share one generator argument, as CrossHair's do"
+
+
+def _shared_generator_explains(ctx: GateContext, trees: Trees, change: ModuleChange, qualname: str,
+                               found: list[dict[str, Any]]) -> str | None:
+    """When every reported input has a generator argument: each run twice by the ORIGINAL alone on
+    one shared generator, and the call on which its two answers differ; else None. Nothing of the
+    variant's runs in that process, so a variant cannot make this say yes."""
+    sharing = [f.get("arguments", {}) for f in found
+               if any(str(text).startswith("<generator object ") for text in f.get("arguments", {}).values())]
+    if not sharing or len(sharing) < len(found):  # a reported difference sharing cannot explain
+        return None
+    job = {"role": "observe", "module": change.module, "qualname": qualname, "literal_inputs": sharing, "shared_twice": True}
+    run = run_worker(ctx, trees.original, job, f"eq-shared-original-{change.module}-{qualname}")
+    observed, calls = run.result.get("observations") or [], run.result.get("calls") or []
+    if run.tampered is not None or len(observed) != 2 * len(calls):
+        return None
+    for index, call in enumerate(calls):
+        differs, _ = compare([observed[2 * index]], [observed[2 * index + 1]], [call])
+        if differs is not None and differs.outcome == "fail":
+            return f"on ({call}): {differs.original}, then {differs.variant}"
+    return None
 
 
 def _untrusted(module: str, qualname: str, variant: WorkerRun, original: WorkerRun) -> FunctionVerdict | None:
