@@ -264,8 +264,9 @@ def apply_stub(fn: Callable[..., Any], module: Any, stub_path: str, qualname: st
     if definition is None:
         return False
     annotations: dict[str, Any] = {}
-    arguments = [*definition.args.posonlyargs, *definition.args.args, *definition.args.kwonlyargs,
-                 *(a for a in (definition.args.vararg, definition.args.kwarg) if a is not None)]
+    # Not `*args` / `**kwargs`: left untyped, CrossHair draws their items of any type, one-shot
+    # iterators among them (what a declared `*iterables: Iterable[T]` would narrow to lists).
+    arguments = [*definition.args.posonlyargs, *definition.args.args, *definition.args.kwonlyargs]
     for node, name in [*((a.annotation, a.arg) for a in arguments), (definition.returns, "return")]:
         if node is None or (name != "return" and name not in parameters):
             continue
@@ -303,7 +304,7 @@ def _stub_def(tree: Any, qualname: str, names: set[str]) -> Any:
 
     def fit(node: Any) -> tuple[bool, int]:
         a = node.args
-        declared = {x.arg for x in [*a.posonlyargs, *a.args, *a.kwonlyargs, *(v for v in (a.vararg, a.kwarg) if v)]}
+        declared = {x.arg for x in [*a.posonlyargs, *a.args, *a.kwonlyargs]}
         return declared <= names, len(declared)
 
     return max(reversed(defs), key=fit) if defs else None
