@@ -71,11 +71,14 @@ def OBSERVE(job: Mapping[str, Any], watch: Any) -> dict[str, Any]:
         inputs, report["replayed"], report["calls"] = [], [], []
         twice = bool(job.get("shared_twice"))
         for index, arguments in enumerate(job["literal_inputs"]):
-            rebuilt = rebuild_arguments(fn, arguments, module, shared=twice)
-            if rebuilt is not None:
-                inputs.extend([as_call(fn, rebuilt)] * (2 if twice else 1))
-                report["replayed"].append(index)
-                report["calls"].append(encoding.call_text(*inputs[-1]))
+            # A generator CrossHair drew is replayed empty and with items (what it held is not printed).
+            generated = any(str(text).startswith(GENERATOR) for text in arguments.values())
+            for items in ((), (0, 1, 2)) if generated and not twice else ((),):
+                rebuilt = rebuild_arguments(fn, arguments, module, shared=twice, items=items)
+                if rebuilt is not None:
+                    inputs.extend([as_call(fn, rebuilt)] * (2 if twice else 1))
+                    report["replayed"].append(index)
+                    report["calls"].append(encoding.call_text(*inputs[-1]))
     else:
         inputs = inputs_of(job["inputs"])
         owner, fn = _constructor(job["qualname"], owner, fn)
@@ -401,13 +404,17 @@ class SharedGenerator:
         return "<generator shared by both calls>"
 
 
+GENERATOR = "<generator object "
+
+
 def rebuild_arguments(fn: Callable[..., Any], arguments: Mapping[str, str], module: Any, *,
-                      shared: bool = False) -> dict[str, Any] | None:
-    """`evaluate_arguments`, except that an argument CrossHair printed as an object that cannot be
-    rebuilt (`<generator object …>`) takes its parameter's default, when there is one, and a
-    generator without one is replayed as an empty iterator; None when the input cannot be rebuilt
-    at all. What is replayed is what the counterexample shows. `shared`: a generator is rebuilt
-    as one `SharedGenerator` over a few items instead (the same object in both calls)."""
+                      shared: bool = False, items: tuple[Any, ...] = ()) -> dict[str, Any] | None:
+    """`evaluate_arguments`, except that an argument CrossHair printed as a generator is replayed
+    as an iterator over `items` (what it held is not printed), and another object that cannot be
+    rebuilt (`<object object at …>`) takes its parameter's default, when there is one; None when
+    the input cannot be rebuilt at all. What is replayed is what the counterexample shows.
+    `shared`: a generator is rebuilt as one `SharedGenerator` over a few items instead (the same
+    object in both calls)."""
     try:
         defaults = {name: p.default for name, p in inspect.signature(fn).parameters.items() if p.default is not p.empty}
     except (TypeError, ValueError):
@@ -417,12 +424,12 @@ def rebuild_arguments(fn: Callable[..., Any], arguments: Mapping[str, str], modu
         try:
             rebuilt.update(evaluate_arguments({name: text}, module))
         except Exception:  # what cannot be rebuilt is not replayed
-            if shared and text.startswith("<generator object "):
+            if shared and text.startswith(GENERATOR):
                 rebuilt[name] = SharedGenerator((0, 1, 2))
+            elif text.startswith(GENERATOR):
+                rebuilt[name] = iter(items)
             elif name in defaults and text.startswith("<"):
                 rebuilt[name] = defaults[name]
-            elif text.startswith("<generator object "):
-                rebuilt[name] = iter(())
             else:
                 return None
     return rebuilt

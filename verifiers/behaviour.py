@@ -285,7 +285,7 @@ def _confirm(ctx: GateContext, trees: Trees, change: ModuleChange, qualname: str
         shared = _shared_generator_explains(ctx, trees, change, qualname, found)
         return FunctionVerdict(change.module, qualname, Outcome.UNKNOWN,
                                f"CrossHair reports a difference on ({best.get('input')}) that separated runs do not show "
-                               f"(nondeterminism, or a process that was tampered with; {len(first.result['calls'])} of "
+                               f"(nondeterminism, or a process that was tampered with; {len(set(first.result['replayed']))} of "
                                f"{len(found)} reported input(s) replayed)" + (f"; {_SHARED} ({shared})" if shared else ""))
     return _disagreement(change.module, qualname, disagreement, kind="a symbolic", symbolic=True)
 

@@ -16,11 +16,6 @@ pytestmark = pytest.mark.slow
 # it is taken off this list.
 KNOWN_MISSES: dict[str, str] = {
     "toolz/partition-all-bad-len": "needs a sequence whose __len__ disagrees with what it yields; no input of that kind is tried",
-    # CrossHair draws one generator for the TypeVar `default` and hands it to both versions: the
-    # second finds it spent. The separated runs agree, but CrossHair on the original against itself
-    # does not report the same artefact within budget, so the verdict stays unknown (fail closed).
-    "more-itertools/minmax-swap": "CrossHair shares one generator argument between both versions (unknown, fail closed)",
-    "more-itertools/only-next-default": "CrossHair shares one generator argument between both versions (unknown, fail closed)",
 }
 
 

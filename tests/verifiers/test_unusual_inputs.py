@@ -153,6 +153,11 @@ ROWS = [
     ("a TypeVar default returned as it came, when CrossHair draws a generator for it",
      change("    if items:\n        return items[0]\n    return default", "    return items[0] if items else default"),
      Outcome.PASS, "two calls share one generator argument"),
+    # A variant that differs only on such an argument: the replay hands each version its own
+    # iterator over a few items, and the difference shows there.
+    ("a generator default has its first item taken", change("    if items:\n        return items[0]\n    return default",
+     "    if items:\n        return items[0]\n    if hasattr(default, '__next__'):\n        next(default, None)\n    return default"),
+     Outcome.FAIL, "different behaviour"),
     ("the same shape, a real difference", change("    if items:\n        return items[0]\n    return default",
                                                  "    return items[-1] if items else default"), Outcome.FAIL, "different behaviour"),
 ]
