@@ -65,12 +65,17 @@ def outcomes(records: Sequence[CandidateRecord]) -> tuple[dict[str, Outcome], tu
     return found, tuple(dict.fromkeys(r.toolchain for r in records))
 
 
-def compare_reports(locked: Sequence[CandidateRecord], newest: Sequence[CandidateRecord]) -> list[CaseDrift]:
-    """Cases whose verdict or stopping gate differs between the two reports, in case order."""
+def compare_reports(locked: Sequence[CandidateRecord], newest: Sequence[CandidateRecord],
+                    only: Sequence[str] = ()) -> list[CaseDrift]:
+    """Cases whose verdict or stopping gate differs between the two reports, in case order.
+    `only`: the cases whose id contains one of these texts (what `--only` selected: a reused
+    baseline of the whole suite is compared on those alone)."""
     before, _ = outcomes(locked)
     after, _ = outcomes(newest)
     changed = []
     for case in dict.fromkeys([*before, *after]):
+        if only and not any(text in case for text in only):
+            continue
         old, new = before.get(case), after.get(case)
         if old is None or new is None or old.verdict != new.verdict:
             changed.append(CaseDrift(case, old, new))
@@ -98,7 +103,7 @@ def run_drift_command(args: argparse.Namespace, out: TextIO) -> int:
     newest_dir = report_dir / "newest"
     print("drift: gating the red-team suite under the newest releases", file=out, flush=True)
     _suite(python, source, newest_dir, selection, out)
-    return _print_drift(read_records(locked_dir), read_records(newest_dir), out)
+    return _print_drift(read_records(locked_dir), read_records(newest_dir), out, tuple(args.only))
 
 
 def _checkout() -> Path:
@@ -147,14 +152,14 @@ def _step(argv: list[str], cwd: Path, out: TextIO, what: str, accept: Sequence[i
     return code
 
 
-def _print_drift(locked: list[CandidateRecord], newest: list[CandidateRecord], out: TextIO) -> int:
+def _print_drift(locked: list[CandidateRecord], newest: list[CandidateRecord], out: TextIO, only: tuple[str, ...]) -> int:
     _, locked_versions = outcomes(locked)
     _, newest_versions = outcomes(newest)
     for label, versions in (("locked", locked_versions), ("newest", newest_versions)):
         print(f"{label}: {'; '.join(describe(v) for v in versions) or 'no verdicts'}", file=out)
     changed_tools = sorted({d for n in newest_versions for o in locked_versions for d in differences(o, n)})
     print(f"versions that differ: {', '.join(changed_tools) or 'none'}", file=out)
-    drift = compare_reports(locked, newest)
+    drift = compare_reports(locked, newest, only)
     cases = len(outcomes(newest)[0])
     if not drift:
         print(f"no case changed outcome ({cases} case(s) compared)", file=out)

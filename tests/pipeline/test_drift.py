@@ -44,6 +44,14 @@ def test_only_cases_whose_verdict_or_stopping_gate_changed_are_reported() -> Non
     assert outcomes(newest)[1] == (NEW,)
 
 
+def test_a_reused_baseline_of_the_whole_suite_is_compared_on_the_selected_cases_alone() -> None:
+    locked = [record("c-1", True, PASSED, proposer="redteam:benign-topo", toolchain=OLD),
+              record("c-2", False, CRASHED, proposer="redteam:hang", summary="equivalence: unknown", toolchain=OLD)]
+    newest = [record("c-1", False, CRASHED, proposer="redteam:benign-topo", summary="equivalence: error", toolchain=NEW)]
+    assert [d.case for d in compare_reports(locked, newest, only=["topo"])] == ["benign-topo"]
+    assert [d.case for d in compare_reports(locked, newest)] == ["benign-topo", "hang"]  # the whole suite: hang not run
+
+
 def test_a_baseline_that_is_not_a_report_is_bad_input(tmp_path: Path) -> None:
     run = crucible("drift", "--baseline", str(tmp_path), "--report-dir", str(tmp_path / "out"))
     assert run.code == 2
