@@ -61,10 +61,13 @@ def OBSERVE(job: Mapping[str, Any], watch: Any) -> dict[str, Any]:
     if job.get("generate"):
         import _crucible_inputs as chooser  # type: ignore[import-not-found, unused-ignore]
 
-        if job.get("stub"):  # the types live in a .pyi stub: inputs are built from them
-            report["stub"] = chooser.apply_stub(fn, module, job["stub"], job["qualname"])
+        # The types live in a .pyi stub: inputs are built from them (the parent is told whether
+        # the stub gave any, so that a verdict never claims types it did not have).
+        stubbed = chooser.apply_stub(fn, module, job["stub"], job["qualname"]) if job.get("stub") else None
         owner, fn = _constructor(job["qualname"], owner, fn)
         inputs, report = _choose(job, owner, fn, module, chooser)
+        if stubbed is not None:
+            report["stub"] = stubbed
         report["inputs"] = base64.b64encode(pickle.dumps(inputs)).decode("ascii")
         report["calls"] = [encoding.call_text(a, k) for a, k in inputs]
     elif job.get("literal_inputs") is not None:

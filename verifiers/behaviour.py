@@ -46,14 +46,16 @@ class Trees:
 def check_function(ctx: GateContext, trees: Trees, change: ModuleChange, qualname: str, *, shadow: str,
                    preconditions: list[str], replay: bool, stub: str | None = None) -> FunctionVerdict:
     """`stub`: the `.pyi` whose annotations type the function (when the code has none)."""
-    verdict = _check_function(ctx, trees, change, qualname, shadow, preconditions, replay, stub)
+    typed: list[bool] = []  # whether the stub gave the function any types (the original's run says)
+    verdict = _check_function(ctx, trees, change, qualname, shadow, preconditions, replay, stub, typed)
     if stub is not None and verdict.outcome is Outcome.PASS:
-        return replace(verdict, summary=f"{verdict.summary} (types from {stub})")
+        source = f"types from {stub}" if any(typed) else f"{stub} gave it no usable types"
+        return replace(verdict, summary=f"{verdict.summary} ({source})")
     return verdict
 
 
 def _check_function(ctx: GateContext, trees: Trees, change: ModuleChange, qualname: str, shadow: str,
-                    preconditions: list[str], replay: bool, stub: str | None) -> FunctionVerdict:
+                    preconditions: list[str], replay: bool, stub: str | None, typed: list[bool]) -> FunctionVerdict:
     original_fn = function_index(_parse(ctx.variant.original_root / change.path)).get(qualname)
     variant_fn = function_index(_parse(ctx.variant.root / change.path)).get(qualname)
     seeds: list[list[int | bool]] = []
@@ -74,6 +76,7 @@ def _check_function(ctx: GateContext, trees: Trees, change: ModuleChange, qualna
                "crosshair": not replay, "literals": literals, "stub": stub}
     label = f"{change.module}-{qualname}"
     first = run_worker(ctx, trees.original, chooser, f"eq-original-{label}")
+    typed.append(first.result.get("stub") is True)
     if "observations" not in first.result:
         return _verdict(change.module, qualname, first.result, "the original's run: ")
     skip = [index for index, observed in enumerate(first.result["observations"]) if observed.get("slow")]

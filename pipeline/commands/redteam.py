@@ -136,7 +136,9 @@ TIMED_GATES: Final = frozenset({"benchmarks"})
 
 class _TimingLock:
     """Cases run in parallel, but a gate that measures time runs alone: it takes this lock
-    exclusively, every other gate shares it (waiting timers go first, so they are not starved)."""
+    exclusively; every case shares it for all the rest of its work — gates, copying trees,
+    writing its record — so nothing of the suite runs beside a timing (waiting timers go first,
+    so they are not starved)."""
 
     def __init__(self) -> None:
         self._changed = threading.Condition()
@@ -189,13 +191,17 @@ def run_cases(
 def _run_case(case: RedTeamCase, base: Path, report_dir: Path, writing: threading.Lock, timing: _TimingLock,
               cluster: RayCluster | None) -> CaseResult:
     project = base.parent / case.agent
-    before = hash_tree(project)
-    started = time.perf_counter()
-    record, verdict, gate = _gate_case(case, project, base / case.patch, timing, cluster)
-    seconds = time.perf_counter() - started
-    with writing:  # append_record rewrites the whole file: one writer at a time
-        append_record(report_dir, record)
-    intact = hash_tree(project) == before
+    timing.acquire(False)  # all of this case's work, but for its own timings (see `_gate_case`)
+    try:
+        before = hash_tree(project)
+        started = time.perf_counter()
+        record, verdict, gate = _gate_case(case, project, base / case.patch, timing, cluster)
+        seconds = time.perf_counter() - started
+        with writing:  # append_record rewrites the whole file: one writer at a time
+            append_record(report_dir, record)
+        intact = hash_tree(project) == before
+    finally:
+        timing.release(False)
     summary = record.summary if intact else f"the agent's tree changed during the run! {record.summary}"
     return CaseResult(case, verdict, gate, round(seconds, 2), summary, intact, record.node)
 
@@ -206,14 +212,17 @@ def _gate_case(
     """The record, the verdict and the first gate that did not accept. Never raises."""
     if cluster is not None:
         return _gate_case_on(cluster, case, project, patch)
-    held: list[bool] = []  # the lock mode this case holds while one of its gates runs
+    held: list[bool] = []  # whether this case holds the lock exclusively, for one of its timed gates
 
     def observe(gate: str, result: GateResult | None) -> None:
-        if result is None:
-            held.append(gate in TIMED_GATES)
-            timing.acquire(held[-1])
-        elif held:
+        # The case shares the lock already (`_run_case`); a timed gate trades that for the lock alone.
+        if result is None and gate in TIMED_GATES:
+            timing.release(False)
+            held.append(True)
+            timing.acquire(True)
+        elif result is not None and held:
             timing.release(held.pop())
+            timing.acquire(False)
 
     try:
         record = gate_patch(load_target(project), read_patch(patch), GateOptions(),
@@ -226,6 +235,7 @@ def _gate_case(
     finally:
         while held:
             timing.release(held.pop())
+            timing.acquire(False)
     if record.admitted:
         return record, "admitted", None
     return record, "rejected", stopped_by(record)
