@@ -419,23 +419,48 @@ def rebuild_arguments(fn: Callable[..., Any], arguments: Mapping[str, str], modu
     `shared`: a generator is rebuilt as one `SharedGenerator` over a few items instead (the same
     object in both calls)."""
     try:
-        defaults = {name: p.default for name, p in inspect.signature(fn).parameters.items() if p.default is not p.empty}
+        parameters = inspect.signature(fn).parameters
     except (TypeError, ValueError):
-        defaults = {}
+        parameters = {}  # type: ignore[assignment]
+    defaults = {name: p.default for name, p in parameters.items() if p.default is not p.empty}
+    try:
+        import typing
+
+        declared = typing.get_type_hints(fn)
+    except Exception:  # names it cannot resolve: the declarations as written
+        declared = {}
     rebuilt: dict[str, Any] = {}
     for name, text in arguments.items():
+        # The text came from the process that ran the variant, which can print anything as a
+        # generator: only a parameter the original declares open to one is read as one.
+        generator = text.startswith(GENERATOR) and name in parameters and _may_be_generator(
+            declared.get(name, parameters[name].annotation))
         try:
             rebuilt.update(evaluate_arguments({name: text}, module))
         except Exception:  # what cannot be rebuilt is not replayed
-            if shared and text.startswith(GENERATOR):
+            if shared and generator:
                 rebuilt[name] = SharedGenerator((0, 1, 2))
-            elif text.startswith(GENERATOR):
+            elif generator:
                 rebuilt[name] = iter(items)
             elif name in defaults and text.startswith("<"):
                 rebuilt[name] = defaults[name]
             else:
                 return None
     return rebuilt
+
+
+def _may_be_generator(annotation: Any) -> bool:
+    """Whether the original's declaration of a parameter admits a generator: none at all, Any,
+    object, a type variable, an iterable or iterator type, or a union holding one."""
+    import collections.abc
+    import typing
+
+    if annotation in (inspect.Parameter.empty, typing.Any, object) or isinstance(annotation, (typing.TypeVar, str)):
+        return True
+    origin = typing.get_origin(annotation) or annotation
+    if origin in (typing.Union, types.UnionType):
+        return any(_may_be_generator(member) for member in typing.get_args(annotation))
+    return origin in (collections.abc.Iterable, collections.abc.Iterator, collections.abc.Generator)
 
 
 def evaluate_arguments(arguments: Mapping[str, str], module: Any) -> dict[str, Any]:

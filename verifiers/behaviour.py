@@ -110,7 +110,7 @@ def _check_further(ctx: GateContext, trees: Trees, change: ModuleChange, qualnam
     if not replay:  # annotated: CrossHair searches the declared types
         symbolic = _symbolic(ctx, trees, change, qualname, shadow, preconditions, first, replay, stub)
         if compared and symbolic.summary.startswith(_INCONCLUSIVE):
-            unusable = (symbolic.summary[symbolic.summary.index(_SHARED):] if _SHARED in symbolic.summary
+            unusable = (symbolic.harness_artefact if symbolic.harness_artefact is not None
                         else _crosshair_unusable(ctx, trees, change, qualname, shadow, preconditions, stub))
             if unusable is not None:
                 return _unreached(FunctionVerdict(
@@ -124,9 +124,9 @@ def _check_further(ctx: GateContext, trees: Trees, change: ModuleChange, qualnam
     symbolic = _symbolic(ctx, trees, change, qualname, shadow, preconditions, first, replay, None)
     if symbolic.outcome is Outcome.FAIL:
         return symbolic
-    if _SHARED in symbolic.summary and outcome.outcome is Outcome.PASS:
+    if symbolic.harness_artefact is not None and outcome.outcome is Outcome.PASS:
         return replace(outcome, summary=f"{outcome.summary}; CrossHair cannot judge this function: "
-                                        f"{symbolic.summary[symbolic.summary.index(_SHARED):]}")
+                                        f"{symbolic.harness_artefact}")
     if symbolic.outcome is not Outcome.PASS:
         return _unreached(symbolic, second.result)
     return _unreached(FunctionVerdict(
@@ -286,10 +286,12 @@ def _confirm(ctx: GateContext, trees: Trees, change: ModuleChange, qualname: str
     disagreement, _ = compare(first.result["observations"], second.result["observations"], first.result["calls"])
     if disagreement is None:
         shared = _shared_generator_explains(ctx, trees, change, qualname, found)
+        artefact = f"{_SHARED} ({shared})" if shared else None
         return FunctionVerdict(change.module, qualname, Outcome.UNKNOWN,
                                f"CrossHair reports a difference on ({best.get('input')}) that separated runs do not show "
                                f"(nondeterminism, or a process that was tampered with; {len(set(first.result['replayed']))} of "
-                               f"{len(found)} reported input(s) replayed)" + (f"; {_SHARED} ({shared})" if shared else ""))
+                               f"{len(found)} reported input(s) replayed)" + (f"; {artefact}" if artefact else ""),
+                               harness_artefact=artefact)
     return _disagreement(change.module, qualname, disagreement, kind="a symbolic", symbolic=True)
 
 

@@ -74,6 +74,9 @@ class FunctionVerdict:
     cached: bool = field(default=False, compare=False)
     tool_failure: str | None = None  # "crosshair-tool 0.0.114": the analyser failed, not the variant
     callables: tuple[str, ...] = field(default=(), compare=False)  # a state check's names bound to functions
+    # Set by the parent alone, from a run of the original alone: CrossHair's difference is its own
+    # harness's (one generator handed to both versions). Never read from text a worker wrote.
+    harness_artefact: str | None = field(default=None, compare=False)
 
     @property
     def name(self) -> str:
