@@ -212,17 +212,22 @@ def _gate_case(
     """The record, the verdict and the first gate that did not accept. Never raises."""
     if cluster is not None:
         return _gate_case_on(cluster, case, project, patch)
-    held: list[bool] = []  # whether this case holds the lock exclusively, for one of its timed gates
+    alone = [False]  # whether this case holds the lock exclusively, for one of its timed gates
+
+    def back_to_sharing() -> None:
+        if alone[0]:
+            timing.release(True)
+            alone[0] = False
+            timing.acquire(False)
 
     def observe(gate: str, result: GateResult | None) -> None:
         # The case shares the lock already (`_run_case`); a timed gate trades that for the lock alone.
         if result is None and gate in TIMED_GATES:
             timing.release(False)
-            held.append(True)
+            alone[0] = True
             timing.acquire(True)
-        elif result is not None and held:
-            timing.release(held.pop())
-            timing.acquire(False)
+        elif result is not None:
+            back_to_sharing()
 
     try:
         record = gate_patch(load_target(project), read_patch(patch), GateOptions(),
@@ -233,9 +238,7 @@ def _gate_case(
     except Exception as exc:  # a crash is a result of this case, not the end of the suite
         return _refusal(case, project, patch, f"internal error: {type(exc).__name__}: {exc}"), "error", None
     finally:
-        while held:
-            timing.release(held.pop())
-            timing.acquire(False)
+        back_to_sharing()
     if record.admitted:
         return record, "admitted", None
     return record, "rejected", stopped_by(record)
